@@ -1,0 +1,165 @@
+"""Settings: defaults <- TOML file <- THB_GRAPH_* environment <- command-line flags.
+
+One frozen dataclass; each field has a default and a one-line help (its ``help`` metadata).
+Built once by the CLI (or a test) and passed explicitly; nothing reads the environment at
+import time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from thb_graph.errors import ConfigError
+from thb_graph.namespaces import DEFAULT_BASE_IRI
+
+ENV_PREFIX = "THB_GRAPH_"
+
+
+def _project_dir() -> Path:
+    """The folder holding ontology/, data/, shapes/ and queries/ (the checkout root)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def _setting(default: Any, help: str) -> Any:
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of thb-graph, with its default."""
+
+    base_iri: str = _setting(
+        DEFAULT_BASE_IRI, "Base IRI of entities (id/{kind}/{slug}), graphs and the ontology."
+    )
+    source_dir: str = _setting(
+        str(_project_dir()), "Folder holding ontology/, data/, shapes/ and queries/."
+    )
+    store: str = _setting(
+        "oxigraph:var/store",
+        "Store backend: oxigraph:PATH, oxigraph:memory, memory, or sparql:QUERY_URL[,UPDATE_URL].",
+    )
+    host: str = _setting("127.0.0.1", "Address the server listens on.")
+    port: int = _setting(8000, "Port the server listens on.")
+    workers: int = _setting(2, "Worker processes of the production server.")
+    query_timeout_s: float = _setting(
+        10.0, "Seconds a query may run before it is stopped and answered with 503."
+    )
+    max_result_rows: int = _setting(
+        10000, "Most rows a SELECT returns; more are cut and the cut is signalled."
+    )
+    max_query_bytes: int = _setting(
+        65536, "Largest query or update text accepted, in bytes (larger: 413, or 414 in a URL)."
+    )
+    max_body_bytes: int = _setting(
+        10 * 1024 * 1024, "Largest request body accepted (uploads included), in bytes."
+    )
+    write_token: str = _setting(
+        "", "Bearer token that enables SPARQL Update and the Graph Store Protocol (empty: off)."
+    )
+    write_token_name: str = _setting(
+        "editor", "Name recorded in the write history for the holder of the write token."
+    )
+    page_size: int = _setting(50, "Items per page on class pages, search and incoming links.")
+    default_language: str = _setting("en", "Language of labels when the client states none.")
+    log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+    validate_on_start: bool = _setting(
+        True, "Validate the data against the shapes before serving; refuse to start if invalid."
+    )
+
+    # ---- derived paths -------------------------------------------------------------
+    @property
+    def ontology_dir(self) -> Path:
+        """Folder of the ontology Turtle files."""
+        return Path(self.source_dir) / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        """Folder of the data Turtle files."""
+        return Path(self.source_dir) / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        """Folder of the SHACL shapes."""
+        return Path(self.source_dir) / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        """Folder of the named SPARQL queries."""
+        return Path(self.source_dir) / "queries"
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (values are coerced like environment values)."""
+        return dataclasses.replace(self, **_coerce_all(changes))
+
+
+def setting_help() -> dict[str, str]:
+    """Each setting's name mapped to its one-line help."""
+    return {f.name: f.metadata["help"] for f in fields(Settings)}
+
+
+def _coerce(name: str, raw: Any) -> Any:
+    types = {f.name: f.type for f in fields(Settings)}
+    if name not in types:
+        raise ConfigError(f"unknown setting {name!r}")
+    kind = types[name]
+    try:
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(f"not a boolean: {raw!r}")
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        return str(raw)
+    except ValueError as e:
+        raise ConfigError(f"setting {name}: {e}") from e
+
+
+def _coerce_all(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _coerce(k, v) for k, v in values.items()}
+
+
+def load_settings(
+    *,
+    config_file: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build Settings from defaults, then a TOML file, then THB_GRAPH_* variables, then flags.
+
+    ``overrides`` with a value of ``None`` are ignored, so CLI flags left unset fall through.
+    """
+    values: dict[str, Any] = {}
+    environ = os.environ if env is None else env
+    path = config_file or environ.get(ENV_PREFIX + "CONFIG")
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                values.update(_coerce_all(tomllib.load(fh)))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"cannot read settings file {path}: {e}") from e
+    names = {f.name for f in fields(Settings)}
+    for name in names:
+        key = ENV_PREFIX + name.upper()
+        if key in environ:
+            values[name] = _coerce(name, environ[key])
+    if overrides:
+        values.update(_coerce_all({k: v for k, v in overrides.items() if v is not None}))
+    settings = Settings(**values)
+    if not settings.base_iri.endswith(("/", "#")):
+        raise ConfigError("base_iri must end with '/' or '#'")
+    return settings

@@ -1,0 +1,88 @@
+"""The domain exception tree. No HTTP status codes here: `web/errors.py` maps these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ThbGraphError(Exception):
+    """Base of every error the project raises on purpose."""
+
+    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class ConfigError(ThbGraphError):
+    """A setting is missing, malformed or contradicts another."""
+
+
+class BadRequestError(ThbGraphError):
+    """A request is malformed in a way no more precise error describes."""
+
+
+class QuerySyntaxError(BadRequestError):
+    """A SPARQL query or update does not parse; carries line and column when known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class QueryRejectedError(BadRequestError):
+    """A query parses but is refused by a guard (SERVICE, LOAD, outside graphs, nesting...)."""
+
+
+class TooLargeError(ThbGraphError):
+    """A query, update or upload is larger than the configured limit."""
+
+
+class QueryTimeoutError(ThbGraphError):
+    """A query ran past the configured timeout and was stopped."""
+
+
+class NotFoundError(ThbGraphError):
+    """An entity, graph, page or file that does not exist."""
+
+
+class UnknownFormatError(ThbGraphError):
+    """No serialisation fits what the client accepts or asked for."""
+
+
+class UnsupportedMediaTypeError(ThbGraphError):
+    """A request body is in a media type the endpoint does not read."""
+
+
+class RdfSyntaxError(BadRequestError):
+    """Uploaded RDF does not parse; carries line and column when known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class ShapeViolationError(ThbGraphError):
+    """Data does not conform to the SHACL shapes; carries the validation report."""
+
+    def __init__(self, message: str, *, report: Any) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class AuthenticationError(ThbGraphError):
+    """A write came without credentials."""
+
+
+class ForbiddenError(ThbGraphError):
+    """A write came with wrong credentials, or writes are switched off."""
+
+
+class StoreError(ThbGraphError):
+    """The store failed for a reason that is not the client's fault."""
+
+
+class StoreUnavailableError(StoreError):
+    """A remote store could not be reached or answered with an error."""

@@ -1,0 +1,108 @@
+"""The Store interface every backend implements, and the one result type of a query."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rdflib.term import Node
+
+QueryKind = Literal["select", "ask", "graph"]
+
+#: Media types a store can dump or load whole datasets / graphs in.
+QUAD_MEDIA_TYPES = ("application/trig", "application/n-quads")
+TRIPLE_MEDIA_TYPES = (
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+)
+
+
+@dataclass
+class QueryResult:
+    """What a query returns, whatever the backend.
+
+    ``select``: ``variables`` and ``rows`` (tuples of rdflib terms or None, in variable order);
+    ``ask``: ``boolean``; ``graph`` (CONSTRUCT/DESCRIBE): ``triples``.
+    ``truncated`` is True when a row cap cut the rows.
+    """
+
+    kind: QueryKind
+    variables: tuple[str, ...] = ()
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    truncated: bool = False
+
+    def dicts(self) -> list[dict[str, Node]]:
+        """Rows as dicts (unbound variables left out), handy for Python callers."""
+        return [
+            {v: t for v, t in zip(self.variables, row, strict=True) if t is not None}
+            for row in self.rows
+        ]
+
+
+class Store(ABC):
+    """A quad store holding named graphs; the default graph of queries is their union."""
+
+    #: A short name of the backend ("memory", "oxigraph", "sparql").
+    backend: str = "abstract"
+
+    @abstractmethod
+    def query(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query. With no ``default_graphs`` the default graph is the union of
+        all named graphs; with them it is their merge (protocol ``default-graph-uri``).
+        ``named_graphs`` limits what GRAPH sees. Raises QuerySyntaxError / StoreError."""
+
+    @abstractmethod
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update atomically. Raises QuerySyntaxError / StoreError."""
+
+    @abstractmethod
+    def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
+        """Add parsed RDF to ``graph`` (for quad formats: to the graphs in the data)."""
+
+    @abstractmethod
+    def replace_graph(self, graph: str, data: bytes, media_type: str) -> None:
+        """Atomically replace the content of ``graph`` with the parsed RDF."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> bool:
+        """Remove ``graph``; True when it existed."""
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """IRIs of the non-empty named graphs."""
+
+    @abstractmethod
+    def count(self, graph: str | None = None) -> int:
+        """Number of triples in ``graph``, or of quads in the whole store."""
+
+    @abstractmethod
+    def dump(self, media_type: str, graph: str | None = None) -> bytes:
+        """Serialise ``graph`` (triple formats), or all graphs (quad formats)."""
+
+    @abstractmethod
+    def read_meta(self, key: str) -> str | None:
+        """A stored metadata value (e.g. the content hash of the loaded sources)."""
+
+    @abstractmethod
+    def write_meta(self, key: str, value: str) -> None:
+        """Store a metadata value next to the data."""
+
+    @abstractmethod
+    def version(self) -> str:
+        """A token that changes whenever the content changes (ETag, result cache key)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
+        """Release files and connections."""
