@@ -39,6 +39,10 @@ class TooLargeError(ThbGraphError):
     """A query, update or upload is larger than the configured limit."""
 
 
+class UriTooLongError(TooLargeError):
+    """A query sent in the URL (GET) is larger than the configured limit."""
+
+
 class QueryTimeoutError(ThbGraphError):
     """A query ran past the configured timeout and was stopped."""
 

@@ -26,6 +26,7 @@ STATUS_TABLE: list[tuple[type[e.ThbGraphError], int]] = [
     (e.ForbiddenError, 403),
     (e.NotFoundError, 404),
     (e.UnknownFormatError, 406),
+    (e.UriTooLongError, 414),
     (e.TooLargeError, 413),
     (e.UnsupportedMediaTypeError, 415),
     (e.ShapeViolationError, 422),
