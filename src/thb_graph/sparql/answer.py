@@ -1,0 +1,53 @@
+"""One query request in, one serialised answer out: guard, negotiate, run, serialise.
+
+This is the whole work of a query, and it runs inside a query worker process (see
+``executor``), so the timeout bounds all of it: parsing, evaluation and serialisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thb_graph.kg.store.base import Store
+from thb_graph.sparql import negotiate, results
+from thb_graph.sparql.guard import check_query, dataset_for
+from thb_graph.sparql.protocol import QueryRequest
+
+#: A graph IRI that is never in the store: the default graph when a request names only
+#: named graphs (and vice versa), which the protocol says is then empty.
+EMPTY_GRAPH = "urn:x-thb-graph:empty"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised query answer, ready to send."""
+
+    body: bytes
+    media_type: str
+    kind: str
+    truncated: bool
+    count: int
+
+
+def answer(store: Store, request: QueryRequest, *, max_rows: int) -> Answer:
+    """Check, run and serialise ``request`` against ``store``.
+
+    Raises QuerySyntaxError, QueryRejectedError, UnknownFormatError or StoreError.
+    """
+    checked = check_query(request.query)
+    media_type = negotiate.choose(checked.kind, request.accept, request.format)
+    has_dataset = any(
+        (request.default_graphs, request.named_graphs, checked.from_graphs, checked.from_named)
+    )
+    default: list[str] | None = None
+    named: list[str] | None = None
+    if has_dataset:
+        chosen_default, chosen_named = dataset_for(request, checked, store.graph_names())
+        default = list(chosen_default) or [EMPTY_GRAPH]
+        named = list(chosen_named) or [EMPTY_GRAPH]
+    result = store.query(
+        request.query, default_graphs=default, named_graphs=named, max_rows=max_rows
+    )
+    body = results.serialise(result, negotiate.canonical(media_type), cap=max_rows)
+    count = len(result.triples) if result.kind == "graph" else len(result.rows)
+    return Answer(body, media_type, result.kind, result.truncated, count)

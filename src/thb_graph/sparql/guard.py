@@ -1,0 +1,184 @@
+"""Guards on a query before it reaches the store, decided on its parse tree, not its text.
+
+The query is parsed with rdflib's SPARQL grammar (the parse is cached, so a repeated query
+costs a dictionary look-up) and the tree is walked for what the endpoint refuses:
+
+* ``SERVICE`` anywhere (a federated call would make the server fetch a URL);
+* any update (``LOAD``, ``INSERT``, ``CLEAR``...): the query endpoint never writes;
+* ``FROM`` / ``FROM NAMED`` and the protocol's ``default-graph-uri`` / ``named-graph-uri``
+  naming anything that is not a named graph of the store (a store such as rdflib would
+  otherwise dereference the IRI and read whatever it points to);
+* prefixes used but never declared.
+
+A refused query raises QueryRejectedError; one that does not parse raises QuerySyntaxError
+with the line and column. Nothing here runs a query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from thb_graph.errors import QueryRejectedError, QuerySyntaxError
+from thb_graph.sparql.protocol import QueryRequest
+
+QueryForm = Literal["select", "ask", "construct", "describe"]
+
+_FORMS: dict[str, QueryForm] = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "construct",
+    "DescribeQuery": "describe",
+}
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """What the guard learnt from a query it accepted."""
+
+    form: QueryForm
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE), as in QueryResult."""
+        return "graph" if self.form in ("construct", "describe") else self.form
+
+
+def check_query(text: str) -> CheckedQuery:
+    """Parse ``text`` and refuse what the endpoint never runs (see the module docstring)."""
+    return _check_cached(text)
+
+
+def dataset_for(
+    request: QueryRequest, checked: CheckedQuery, graph_names: Collection[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The (default graphs, named graphs) a query runs over, each checked against the store.
+
+    The protocol's ``default-graph-uri``/``named-graph-uri`` override the query's
+    ``FROM``/``FROM NAMED`` (SPARQL 1.1 Protocol §2.1.4): if either is given, both clauses of
+    the query are ignored. Empty tuples mean the store's default (the union of its graphs).
+    """
+    if request.default_graphs or request.named_graphs:
+        default, named, origin = request.default_graphs, request.named_graphs, "protocol"
+    else:
+        default, named, origin = checked.from_graphs, checked.from_named, "query"
+    known = set(graph_names)
+    outside = [iri for iri in (*default, *named) if iri not in known]
+    if outside:
+        where = "FROM / FROM NAMED" if origin == "query" else "default-graph-uri / named-graph-uri"
+        raise QueryRejectedError(
+            f"{where} may only name graphs of this dataset; not one: {', '.join(outside)}",
+            details=[
+                "nothing outside the dataset is ever fetched or read; see the service"
+                " description (GET /sparql) for the named graphs"
+            ],
+        )
+    return tuple(default), tuple(named)
+
+
+@lru_cache(maxsize=512)
+def _check_cached(text: str) -> CheckedQuery:
+    try:
+        tree = parseQuery(text)
+    except ParseBaseException as e:
+        _refuse_if_update(text)
+        raise _syntax_error(e) from e
+    except RecursionError as e:
+        raise QueryRejectedError("the query is nested too deeply to be checked") from e
+    prologue, query = tree[0], tree[1]
+    prefixes, base = _prologue(prologue)
+    for node in _walk(query):
+        if node.name == "ServiceGraphPattern":
+            raise QueryRejectedError(
+                f"SERVICE is not allowed: this endpoint never calls another one "
+                f"({dict.get(node, 'term')})"
+            )
+        if node.name == "pname" and (dict.get(node, "prefix") or "") not in prefixes:
+            raise _undeclared(text, dict.get(node, "prefix") or "")
+    default: list[str] = []
+    named: list[str] = []
+    for clause in dict.get(query, "datasetClause") or ():
+        if not isinstance(clause, CompValue):
+            continue
+        is_default = dict.get(clause, "default") is not None
+        term = dict.get(clause, "default" if is_default else "named")
+        (default if is_default else named).append(_resolve(term, prefixes, base))
+    return CheckedQuery(_FORMS[query.name], tuple(default), tuple(named))
+
+
+def _walk(root: Any) -> Iterator[CompValue]:
+    """Every CompValue under ``root``, depth first, without recursion."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
+
+
+def _prologue(prologue: Any) -> tuple[dict[str, str], str | None]:
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    for decl in prologue or ():
+        if not isinstance(decl, CompValue):
+            continue
+        if decl.name == "PrefixDecl":
+            prefixes[dict.get(decl, "prefix") or ""] = str(dict.get(decl, "iri"))
+        elif decl.name == "Base":
+            base = str(dict.get(decl, "iri"))
+    return prefixes, base
+
+
+def _resolve(term: Any, prefixes: dict[str, str], base: str | None) -> str:
+    if isinstance(term, CompValue) and term.name == "pname":
+        prefix = dict.get(term, "prefix") or ""
+        return prefixes[prefix] + (dict.get(term, "localname") or "")
+    iri = str(term)
+    return urljoin(base, iri) if base else iri
+
+
+def _refuse_if_update(text: str) -> None:
+    try:
+        update = parseUpdate(text)
+    except (ParseBaseException, RecursionError):
+        return
+    ops = dict.get(update, "request") or ()
+    names = sorted({op.name for op in ops if isinstance(op, CompValue)})
+    raise QueryRejectedError(
+        f"this is an update ({', '.join(names) or 'empty'}); the query endpoint never runs updates"
+    )
+
+
+def _syntax_error(e: ParseBaseException) -> QuerySyntaxError:
+    explanation = str(e).split(" (at char")[0].strip()
+    return QuerySyntaxError(
+        f"syntax error at line {e.lineno}, column {e.col}: {explanation}",
+        line=e.lineno,
+        column=e.col,
+    )
+
+
+def _undeclared(text: str, prefix: str) -> QuerySyntaxError:
+    match = re.search(rf"(?<![\w:<-]){re.escape(prefix)}:", text)
+    line = column = None
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    where = f" at line {line}, column {column}" if line else ""
+    return QuerySyntaxError(
+        f"prefix '{prefix}:' is used{where} but never declared (add PREFIX {prefix}: <...>)",
+        line=line,
+        column=column,
+    )
