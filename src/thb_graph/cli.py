@@ -1,0 +1,385 @@
+"""The ``thb-graph`` command line: a click group whose commands are thin wrappers.
+
+Each command parses its flags, gets the Settings built once by the group
+(:func:`settings_of`), and calls one plain function that tests call directly. Messages go
+to stderr, results to stdout. Exit codes: 0 ok, 1 the data does not conform to the shapes,
+2 bad usage or input, 3 internal error.
+
+A new command is a ``@main.command()`` function that calls ``settings_of(ctx)`` (and
+``open_built_store`` when it needs the graph); errors it raises are mapped by the group.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from thb_graph import __version__
+from thb_graph.config import Settings, load_settings
+from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
+from thb_graph.export import FORMATS, export, write_export
+from thb_graph.kg.build import build_dataset, load_shapes, prefixes_for
+from thb_graph.kg.infer import InferenceResult, infer_sources
+from thb_graph.kg.iris import Iris
+from thb_graph.kg.load import BuildReport, build_store, ensure_built
+from thb_graph.kg.stats import GraphStats, graph_stats
+from thb_graph.kg.store import open_store
+from thb_graph.kg.store.base import QueryResult, Store
+from thb_graph.kg.validate import ValidationReport, validate_sources
+
+EXIT_OK, EXIT_NOT_CONFORM, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+@dataclass
+class CliState:
+    """What the group's options say; Settings are built on first use."""
+
+    config_file: str | None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(config_file=self.config_file, overrides=self.overrides)
+        return self._settings
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    """The Settings of this invocation: defaults <- file <- environment <- flags."""
+    return ctx.find_object(CliState).settings  # type: ignore[union-attr]
+
+
+def exit_code_for(error: ThbGraphError) -> int:
+    """The exit code of a domain error."""
+    if isinstance(error, ShapeViolationError):
+        return EXIT_NOT_CONFORM
+    if isinstance(error, StoreError):
+        return EXIT_INTERNAL
+    return EXIT_BAD_INPUT
+
+
+class _Main(click.Group):
+    """The group that turns errors into a message on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except ShapeViolationError as e:
+            click.echo(f"error: {e.message}", err=True)
+            if isinstance(e.report, ValidationReport):
+                click.echo(e.report.to_text(), err=True)
+            ctx.exit(EXIT_NOT_CONFORM)
+        except ThbGraphError as e:
+            click.echo(f"error: {e.message}", err=True)
+            for detail in e.details:
+                click.echo(f"  {detail}", err=True)
+            ctx.exit(exit_code_for(e))
+        except Exception as e:  # the last resort, like the web's 500 handler
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Main)
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Settings file (TOML)."
+)
+@click.option("--store", help="Store: oxigraph:PATH, oxigraph:memory, memory, sparql:URL[,URL].")
+@click.option("--base-iri", help="Base IRI of entities, graphs and the ontology.")
+@click.option("--source-dir", help="Folder holding ontology/, data/, shapes/ and queries/.")
+@click.version_option(__version__, prog_name="thb-graph")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    config_file: str | None,
+    store: str | None,
+    base_iri: str | None,
+    source_dir: str | None,
+) -> None:
+    """thb-graph: a linked-data knowledge graph of the fight against trafficking in human
+    beings."""
+    overrides = {"store": store, "base_iri": base_iri, "source_dir": source_dir}
+    ctx.obj = CliState(config_file=config_file, overrides=overrides)
+
+
+# ---- plain functions (what the commands call) -------------------------------------------
+def run_validate(settings: Settings) -> ValidationReport:
+    """Validate the data files against the shapes."""
+    return validate_sources(build_dataset(settings), load_shapes(settings))
+
+
+def open_built_store(settings: Settings) -> Store:
+    """Open the configured store, building it first when the sources changed."""
+    store = open_store(settings)
+    report = ensure_built(settings, store)
+    if report is not None:
+        click.echo(
+            f"built the store: {report.triples} triples in {len(report.graphs)} graphs", err=True
+        )
+    return store
+
+
+def run_query(settings: Settings, text: str, *, max_rows: int | None = None) -> QueryResult:
+    """Run a SPARQL query over the built store."""
+    store = open_built_store(settings)
+    try:
+        return store.query(text, max_rows=max_rows)
+    finally:
+        store.close()
+
+
+def run_export(settings: Settings, fmt: str, *, graph: str | None = None) -> bytes:
+    """The dump of the built store in ``fmt``."""
+    store = open_built_store(settings)
+    try:
+        return export(store, fmt, base_iri=settings.base_iri, graph=graph)
+    finally:
+        store.close()
+
+
+def run_stats(settings: Settings, *, top: int = 20) -> GraphStats:
+    """Figures about the built store."""
+    store = open_built_store(settings)
+    try:
+        return graph_stats(store, top=top)
+    finally:
+        store.close()
+
+
+def run_infer(settings: Settings) -> InferenceResult:
+    """What OWL-RL inference adds to the sources."""
+    return infer_sources(build_dataset(settings))
+
+
+def run_load(settings: Settings, *, extra_files: Sequence[str] = ()) -> BuildReport:
+    """Validate, infer and bulk-load the sources (and extra files) into the store."""
+    store = open_store(settings)
+    try:
+        return build_store(settings, store, extra_files=extra_files)
+    finally:
+        store.close()
+
+
+# ---- result formatting ------------------------------------------------------------------
+def format_result(result: QueryResult, fmt: str, settings: Settings) -> str:
+    """A query result as ``table``, ``csv``, ``tsv`` or ``json`` (CONSTRUCT: Turtle)."""
+    if result.kind == "graph":
+        graph = Graph()
+        for prefix, namespace in prefixes_for(Iris(settings.base_iri)).items():
+            graph.bind(prefix, namespace, replace=True)
+        for triple in result.triples:
+            graph.add(triple)
+        return graph.serialize(format="turtle")
+    if result.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt == "json":
+        return _json_results(result)
+    if fmt in ("csv", "tsv"):
+        return _delimited(result, fmt)
+    return _table(result, Graph(bind_namespaces="none"), settings)
+
+
+def _json_results(result: QueryResult) -> str:
+    def term(t: Node) -> dict[str, str]:
+        if isinstance(t, URIRef):
+            return {"type": "uri", "value": str(t)}
+        if isinstance(t, BNode):
+            return {"type": "bnode", "value": str(t)}
+        out = {"type": "literal", "value": str(t)}
+        if isinstance(t, Literal) and t.language:
+            out["xml:lang"] = t.language
+        elif isinstance(t, Literal) and t.datatype is not None:
+            out["datatype"] = str(t.datatype)
+        return out
+
+    bindings = [
+        {v: term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+        for row in result.rows
+    ]
+    body = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _delimited(result: QueryResult, fmt: str) -> str:
+    buf = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow(["" if t is None else _csv_value(t) for t in row])
+        return buf.getvalue()
+    buf.write("\t".join(f"?{v}" for v in result.variables) + "\n")
+    for row in result.rows:
+        buf.write("\t".join("" if t is None else t.n3() for t in row) + "\n")
+    return buf.getvalue()
+
+
+def _csv_value(t: Node) -> str:
+    return f"_:{t}" if isinstance(t, BNode) else str(t)
+
+
+def _table(result: QueryResult, names: Graph, settings: Settings, width: int = 60) -> str:
+    for prefix, namespace in prefixes_for(Iris(settings.base_iri)).items():
+        names.bind(prefix, namespace, replace=True)
+
+    def cell(t: Node | None) -> str:
+        if t is None:
+            return ""
+        if isinstance(t, URIRef):
+            try:
+                text = names.namespace_manager.normalizeUri(t)
+            except ValueError:
+                text = str(t)
+            if text.startswith("<"):
+                text = str(t)
+        elif isinstance(t, Literal):
+            text = str(t) + (f"@{t.language}" if t.language else "")
+        else:
+            text = t.n3()
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    header = list(result.variables)
+    rows = [[cell(t) for t in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# ---- commands ---------------------------------------------------------------------------
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text")
+@click.pass_context
+def validate(ctx: click.Context, fmt: str) -> None:
+    """Check every data file against the shapes (exit 1 when it does not conform)."""
+    settings = settings_of(ctx)
+    report = run_validate(settings)
+    click.echo(report.render(fmt), nl=False)
+    if not report.conforms:
+        click.echo(
+            f"error: the data does not conform ({len(report.violations)} violation(s))", err=True
+        )
+        ctx.exit(EXIT_NOT_CONFORM)
+
+
+@main.command()
+@click.argument("query_file", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "tsv"]), default="table"
+)
+@click.option(
+    "--max-rows", type=int, default=None, help="Most rows shown (default: max_result_rows)."
+)
+@click.pass_context
+def query(ctx: click.Context, query_file: io.TextIOBase, fmt: str, max_rows: int | None) -> None:
+    """Run the SPARQL query in QUERY_FILE ('-' reads stdin) and print its result."""
+    settings = settings_of(ctx)
+    limit = max_rows if max_rows is not None else settings.max_result_rows
+    result = run_query(settings, query_file.read(), max_rows=limit)
+    click.echo(format_result(result, fmt, settings), nl=False)
+    if result.truncated:
+        click.echo(f"note: only the first {limit} rows are shown", err=True)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="ttl")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write to this file (default: stdout)."
+)
+@click.option("--graph", help="Only this named graph (IRI).")
+@click.pass_context
+def export_command(ctx: click.Context, fmt: str, out: str | None, graph: str | None) -> None:
+    """Dump the graph (all graphs, or --graph) as Turtle, JSON-LD, N-Triples, TriG, RDF/XML
+    or N-Quads."""
+    settings = settings_of(ctx)
+    if out:
+        store = open_built_store(settings)
+        try:
+            size = write_export(store, fmt, out, base_iri=settings.base_iri, graph=graph)
+        finally:
+            store.close()
+        click.echo(f"wrote {size} bytes to {out}", err=True)
+        return
+    data = run_export(settings, fmt, graph=graph)
+    click.get_binary_stream("stdout").write(data)
+
+
+@main.command()
+@click.option("--top", type=int, default=20, show_default=True, help="Classes listed.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def stats(ctx: click.Context, top: int, fmt: str) -> None:
+    """Triples per named graph, instances per class, observations and sources."""
+    figures = run_stats(settings_of(ctx), top=top)
+    if fmt == "json":
+        click.echo(json.dumps(figures.to_json(), indent=2))
+        return
+    click.echo(f"quads: {figures.quads}")
+    click.echo("triples per named graph:")
+    for name, count in figures.graphs.items():
+        click.echo(f"  {count:>8}  {name}")
+    click.echo(f"instances per class (top {len(figures.classes)} of {figures.class_count}):")
+    for cls, count in figures.classes:
+        click.echo(f"  {count:>8}  {cls}")
+    click.echo(f"observations: {figures.observations}")
+    click.echo(f"sources: {figures.sources}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the inferred triples here.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default="ttl")
+@click.pass_context
+def infer(ctx: click.Context, out: str | None, fmt: str) -> None:
+    """Count (and optionally write) what OWL-RL inference adds to the asserted graph."""
+    result = run_infer(settings_of(ctx))
+    click.echo(
+        f"inference adds {result.added} triples to {result.asserted} asserted "
+        f"({result.seconds:.2f} s)"
+    )
+    for message in result.inconsistencies:
+        click.echo(f"warning: {message}", err=True)
+    if out:
+        Path(out).write_bytes(
+            result.graph.serialize(format="turtle" if fmt == "ttl" else "nt", encoding="utf-8")
+        )
+        click.echo(f"wrote {result.added} triples to {out}", err=True)
+
+
+@main.command()
+@click.option("--store", "store_spec", help="Load into this store instead of the configured one.")
+@click.option(
+    "--with",
+    "extra",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Extra .nt/.ttl file, loaded into graph/extra/{stem} (repeatable).",
+)
+@click.pass_context
+def load(ctx: click.Context, store_spec: str | None, extra: tuple[str, ...]) -> None:
+    """Validate, infer and bulk-load everything into the store."""
+    settings = settings_of(ctx)
+    if store_spec:
+        settings = settings.replace(store=store_spec)
+    report = run_load(settings, extra_files=extra)
+    for name, count in report.graphs.items():
+        click.echo(f"  {count:>8}  {name}", err=True)
+    timings = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())
+    click.echo(f"loaded {report.triples} triples into {settings.store} ({timings})", err=True)

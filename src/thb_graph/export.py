@@ -1,0 +1,116 @@
+"""Dumps of the graph in every format, and the JSON-LD context.
+
+Triple formats (Turtle, JSON-LD, N-Triples, RDF/XML) hold one graph, or the union of all
+graphs; quad formats (TriG, N-Quads) keep the named graphs. JSON-LD is compacted with a
+context built from the project prefixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from thb_graph.errors import UnknownFormatError
+from thb_graph.kg.iris import Iris
+from thb_graph.kg.store.base import Store
+from thb_graph.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One dump format: its short name, media type, file extension, and whether it keeps
+    named graphs."""
+
+    name: str
+    media_type: str
+    extension: str
+    quads: bool
+    label: str
+
+
+#: Every dump format, by short name (the order shown to users).
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("ttl", "text/turtle", "ttl", False, "Turtle"),
+        ExportFormat("jsonld", "application/ld+json", "jsonld", False, "JSON-LD"),
+        ExportFormat("nt", "application/n-triples", "nt", False, "N-Triples"),
+        ExportFormat("trig", "application/trig", "trig", True, "TriG"),
+        ExportFormat("xml", "application/rdf+xml", "rdf", False, "RDF/XML"),
+        ExportFormat("nq", "application/n-quads", "nq", True, "N-Quads"),
+    )
+}
+
+_ALIASES = {
+    "turtle": "ttl",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "rdf": "xml",
+    "rdfxml": "xml",
+    "rdf+xml": "xml",
+    "nquads": "nq",
+    "n-quads": "nq",
+}
+
+
+def export_format(name: str) -> ExportFormat:
+    """The format named ``name`` (short name, alias, extension or media type)."""
+    key = name.strip().lower().lstrip(".")
+    key = _ALIASES.get(key, key)
+    if key in FORMATS:
+        return FORMATS[key]
+    for fmt in FORMATS.values():
+        if key in (fmt.media_type, fmt.extension):
+            return fmt
+    known = ", ".join(FORMATS)
+    raise UnknownFormatError(f"unknown export format {name!r}: expected one of {known}")
+
+
+def jsonld_context(base_iri: str) -> dict[str, Any]:
+    """The JSON-LD context of the project: every prefix, moved under ``base_iri``."""
+    iris = Iris(base_iri)
+    return {"@context": {prefix: iris.rebase(ns) for prefix, ns in PREFIXES.items()}}
+
+
+def export(
+    store: Store, fmt: str | ExportFormat, *, base_iri: str, graph: str | None = None
+) -> bytes:
+    """The dump of ``graph`` (None: every graph) in ``fmt``.
+
+    Triple formats get the union of all graphs when ``graph`` is None; TriG and N-Quads get
+    every named graph, or just ``graph`` when given.
+    """
+    chosen = fmt if isinstance(fmt, ExportFormat) else export_format(fmt)
+    if chosen.name == "jsonld":
+        return _jsonld(store, base_iri, graph)
+    return store.dump(chosen.media_type, graph)
+
+
+def write_export(
+    store: Store,
+    fmt: str | ExportFormat,
+    out: str | Path,
+    *,
+    base_iri: str,
+    graph: str | None = None,
+) -> int:
+    """Write the dump to the file ``out`` (written whole, then moved in place); its size."""
+    data = export(store, fmt, base_iri=base_iri, graph=graph)
+    path = Path(out)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return len(data)
+
+
+def _jsonld(store: Store, base_iri: str, graph: str | None) -> bytes:
+    parsed = Graph()
+    parsed.parse(data=store.dump("application/n-triples", graph), format="nt")
+    context = jsonld_context(base_iri)["@context"]
+    text = parsed.serialize(format="json-ld", context=context, auto_compact=True)
+    return text.encode("utf-8")

@@ -1,0 +1,298 @@
+"""The in-memory backend: an rdflib Dataset whose default graph is the union of its graphs.
+
+Meant for tests and small graphs. Every call holds one lock, updates are all-or-nothing
+(the quads are snapshotted and put back on failure), and queries never reach the network:
+``FROM``/``FROM NAMED`` only select graphs already in the store, and ``SERVICE`` and
+``LOAD`` are refused (rdflib would fetch the URL).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate, traverse
+from rdflib.plugins.sparql.evaluate import evalPart
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.processor import SPARQLResult
+from rdflib.plugins.sparql.sparql import Query, QueryContext, Update
+from rdflib.plugins.sparql.update import evalUpdate
+
+from thb_graph.errors import QueryRejectedError, QuerySyntaxError, StoreError
+from thb_graph.kg.store.base import QueryResult, Store
+from thb_graph.kg.store.terms import parse_quads, rdf_format
+
+#: rdflib serialiser names by media type.
+_RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
+_QUAD_FORMATS = {"trig", "nquads"}
+_REMOTE_OPERATIONS = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
+
+
+class MemoryStore(Store):
+    """An rdflib Dataset in memory."""
+
+    backend = "memory"
+
+    def __init__(self, prefixes: Mapping[str, str] | None = None) -> None:
+        self._ds = Dataset(default_union=True)
+        self._prefixes = dict(prefixes or {})
+        for prefix, namespace in self._prefixes.items():
+            self._ds.bind(prefix, namespace, replace=True)
+        self._meta: dict[str, str] = {}
+        self._writes = 0
+        self._lock = threading.RLock()
+
+    # ---- reading ---------------------------------------------------------------------
+    def query(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query (see Store.query); FROM clauses act like the protocol's."""
+        parsed = _parse_query(query)
+        clauses = parsed.algebra.datasetClause or []
+        parsed.algebra["datasetClause"] = None
+        if default_graphs is None and named_graphs is None and clauses:
+            default_graphs = [str(c.default) for c in clauses if c.get("default")]
+            named_graphs = [str(c.named) for c in clauses if c.get("named")] or None
+        with self._lock:
+            ctx = self._context(default_graphs, named_graphs)
+            ctx.prologue = parsed.prologue
+            result = SPARQLResult(evalPart(ctx, parsed.algebra))
+            return _to_query_result(result, max_rows)
+
+    def _context(
+        self, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> QueryContext:
+        """The evaluation context: which graph is the default one, which ones GRAPH sees."""
+        if named_graphs is None:
+            dataset = self._ds
+        else:
+            dataset = Dataset()
+            for name in named_graphs:
+                target = dataset.graph(URIRef(name))
+                for triple in self._ds.graph(URIRef(name)):
+                    target.add(triple)
+        ctx = QueryContext(dataset)
+        if default_graphs is None:
+            ctx.graph = self._ds
+        elif len(default_graphs) == 1:
+            ctx.graph = self._ds.graph(URIRef(default_graphs[0]))
+        else:
+            merged = Graph()
+            for name in default_graphs:
+                for triple in self._ds.graph(URIRef(name)):
+                    merged.add(triple)
+            ctx.graph = merged
+        return ctx
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the non-empty named graphs, sorted."""
+        with self._lock:
+            return sorted(
+                str(g.identifier)
+                for g in self._ds.graphs()
+                if isinstance(g.identifier, URIRef)
+                and g.identifier != self._ds.default_graph.identifier
+                and len(g) > 0
+            )
+
+    def count(self, graph: str | None = None) -> int:
+        """Triples in ``graph``, or quads in the whole store."""
+        with self._lock:
+            if graph is not None:
+                return len(self._ds.graph(URIRef(graph)))
+            return sum(1 for _ in self._ds.quads((None, None, None, None)))
+
+    def dump(self, media_type: str, graph: str | None = None) -> bytes:
+        """Serialise ``graph`` (or the union) in a triple format, or every graph in a quad one."""
+        rdf_format(media_type)
+        name = _RDFLIB_FORMATS.get(media_type.split(";")[0].strip().lower())
+        if name is None:
+            raise StoreError(f"the memory store cannot write {media_type}")
+        with self._lock:
+            if name in _QUAD_FORMATS:
+                source: Graph = self._ds
+                if graph is not None:
+                    source = Dataset()
+                    target = source.graph(URIRef(graph))
+                    for triple in self._ds.graph(URIRef(graph)):
+                        target.add(triple)
+            else:
+                source = Graph()
+                for triple in self._triples(graph):
+                    source.add(triple)
+            for prefix, namespace in self._prefixes.items():
+                source.bind(prefix, namespace, replace=True)
+            options: dict[str, Any] = {}
+            if name == "json-ld":
+                options["context"] = dict(self._prefixes)
+            return source.serialize(format=name, encoding="utf-8", **options)
+
+    def _triples(self, graph: str | None) -> Iterator[Any]:
+        if graph is not None:
+            yield from self._ds.graph(URIRef(graph))
+        else:
+            for s, p, o, _ in self._ds.quads((None, None, None, None)):
+                yield (s, p, o)
+
+    # ---- writing ---------------------------------------------------------------------
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update; on any failure the store is left as it was."""
+        parsed = _parse_update(update)
+        with self._lock:
+            snapshot = list(self._ds.quads((None, None, None, None)))
+            try:
+                evalUpdate(self._ds, parsed)
+            except BaseException:
+                self._restore(snapshot)
+                raise
+            self._wrote()
+
+    def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
+        """Parse ``data`` (all of it, before any change) and add it."""
+        quads = parse_quads(data, media_type, graph)
+        with self._lock:
+            for s, p, o, g in quads:
+                target = self._ds.graph(g) if g is not None else self._ds.default_graph
+                target.add((s, p, o))
+            self._wrote()
+
+    def replace_graph(self, graph: str, data: bytes, media_type: str) -> None:
+        """Replace ``graph`` with the triples of ``data`` (parsed before any change)."""
+        quads = parse_quads(data, media_type, graph)
+        with self._lock:
+            self._ds.remove_graph(URIRef(graph))
+            target = self._ds.graph(URIRef(graph))
+            for s, p, o, g in quads:
+                if g is None or str(g) == graph:
+                    target.add((s, p, o))
+            self._wrote()
+
+    def add_graph(self, graph: Graph, name: str) -> None:
+        """Add the triples of an rdflib graph to the named graph ``name`` (bulk loading)."""
+        with self._lock:
+            target = self._ds.graph(URIRef(name))
+            for triple in graph:
+                target.add(triple)
+            self._wrote()
+
+    def drop_graph(self, graph: str) -> bool:
+        """Remove ``graph``; True when it held triples."""
+        with self._lock:
+            existed = len(self._ds.graph(URIRef(graph))) > 0
+            self._ds.remove_graph(URIRef(graph))
+            if existed:
+                self._wrote()
+            return existed
+
+    def clear(self) -> None:
+        """Remove every graph."""
+        with self._lock:
+            for quad in list(self._ds.quads((None, None, None, None))):
+                self._ds.remove(quad)
+            for g in list(self._ds.graphs()):
+                if g.identifier != self._ds.default_graph.identifier:
+                    self._ds.remove_graph(g.identifier)
+            self._wrote()
+
+    def _restore(self, snapshot: list[Any]) -> None:
+        for quad in list(self._ds.quads((None, None, None, None))):
+            self._ds.remove(quad)
+        for s, p, o, g in snapshot:
+            target = self._ds.graph(g) if g is not None else self._ds.default_graph
+            target.add((s, p, o))
+
+    def _wrote(self) -> None:
+        self._writes += 1
+
+    # ---- metadata --------------------------------------------------------------------
+    def read_meta(self, key: str) -> str | None:
+        """A stored metadata value."""
+        return self._meta.get(key)
+
+    def write_meta(self, key: str, value: str) -> None:
+        """Store a metadata value."""
+        with self._lock:
+            self._meta[key] = value
+            self._wrote()
+
+    def version(self) -> str:
+        """Content hash of the loaded sources and a counter of writes."""
+        return f"{(self._meta.get('content_hash') or 'empty')[:16]}.{self._writes}"
+
+
+def _reject_remote(algebra: Any) -> None:
+    """Refuse SERVICE and LOAD: rdflib would fetch the URL they name."""
+
+    def visit(node: Any) -> None:
+        name = getattr(node, "name", None)
+        if name in _REMOTE_OPERATIONS:
+            raise QueryRejectedError(f"{_REMOTE_OPERATIONS[name]} is not allowed")
+
+    traverse(algebra, visitPre=visit)
+
+
+def _parse_query(text: str) -> Query:
+    try:
+        parsed = translateQuery(parseQuery(text))
+    except ParseException as e:
+        raise QuerySyntaxError(
+            f"SPARQL syntax error: {e.msg} (line {e.lineno}, column {e.col})",
+            line=e.lineno,
+            column=e.col,
+        ) from e
+    except Exception as e:  # rdflib raises a bare Exception for an unknown prefix
+        if "Unknown namespace prefix" not in str(e):
+            raise
+        raise QuerySyntaxError(f"SPARQL syntax error: {e}") from e
+    _reject_remote(parsed.algebra)
+    return parsed
+
+
+def _parse_update(text: str) -> Update:
+    try:
+        parsed = translateUpdate(parseUpdate(text))
+    except ParseException as e:
+        raise QuerySyntaxError(
+            f"SPARQL syntax error: {e.msg} (line {e.lineno}, column {e.col})",
+            line=e.lineno,
+            column=e.col,
+        ) from e
+    except Exception as e:  # rdflib raises a bare Exception for an unknown prefix
+        if "Unknown namespace prefix" not in str(e):
+            raise
+        raise QuerySyntaxError(f"SPARQL syntax error: {e}") from e
+    for request in parsed.algebra:
+        _reject_remote(request)
+    return parsed
+
+
+def _to_query_result(result: SPARQLResult, max_rows: int | None) -> QueryResult:
+    if result.type == "ASK":
+        return QueryResult(kind="ask", boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        graph = result.graph
+        return QueryResult(kind="graph", triples=list(graph) if graph is not None else [])
+    variables = tuple(str(v) for v in result.vars or ())
+    rows = []
+    truncated = False
+    for row in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(row))
+    return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)

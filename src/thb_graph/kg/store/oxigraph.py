@@ -1,0 +1,311 @@
+"""The Oxigraph backend: an embedded pyoxigraph Store, on disk or in memory.
+
+Queries see the union of all graphs as their default graph unless default graphs are
+given. Results are turned into rdflib terms only for the rows returned. Metadata (the
+content hash of the loaded sources, a write counter) lives in ``PATH.meta.json`` beside an
+on-disk store, in a dict for an in-memory one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from thb_graph.errors import ConfigError, ForbiddenError, StoreError
+from thb_graph.kg.store.base import QueryResult, Store
+from thb_graph.kg.store.terms import (
+    graph_node,
+    parse_quads,
+    query_syntax_error,
+    rdf_format,
+    rdf_syntax_error,
+    to_oxigraph,
+    to_rdflib,
+)
+
+
+class OxigraphStore(Store):
+    """A pyoxigraph Store; ``path=None`` keeps it in memory."""
+
+    backend = "oxigraph"
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        prefixes: Mapping[str, str] | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        self._prefixes = dict(prefixes or {})
+        self._lock = threading.Lock()
+        self._memory_meta: dict[str, Any] = {}
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as e:
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}") from e
+
+    # ---- reading ---------------------------------------------------------------------
+    def query(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query (see Store.query)."""
+        options: dict[str, Any] = {}
+        if default_graphs is not None:
+            options["default_graph"] = [graph_node(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [graph_node(g) for g in named_graphs]
+        try:
+            result = self._store.query(query, **options)
+            return _to_query_result(result, max_rows)
+        except SyntaxError as e:
+            raise query_syntax_error(e) from e
+        except OSError as e:
+            raise StoreError(f"the query failed: {e}") from e
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the non-empty named graphs, sorted."""
+        names = []
+        for node in self._store.named_graphs():
+            if isinstance(node, ox.NamedNode) and self._has_quads(node):
+                names.append(node.value)
+        return sorted(names)
+
+    def _has_quads(self, graph: ox.NamedNode) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, graph)), None) is not None
+
+    def count(self, graph: str | None = None) -> int:
+        """Triples in ``graph``, or quads in the whole store."""
+        if graph is None:
+            return len(self._store)
+        text = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        rows = self._store.query(text, named_graphs=[graph_node(graph)])
+        for row in rows:
+            return int(row[0].value)
+        return 0
+
+    def dump(self, media_type: str, graph: str | None = None) -> bytes:
+        """Serialise ``graph`` (or the union) in a triple format, or every graph in a quad one."""
+        fmt = rdf_format(media_type)
+        prefixes = self._prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        try:
+            if fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD:
+                if graph is None:
+                    return bytes(self._store.dump(format=fmt, prefixes=prefixes))
+                quads = self._store.quads_for_pattern(None, None, None, graph_node(graph))
+                return bytes(ox.serialize(quads, format=fmt, prefixes=prefixes))
+            if graph is not None:
+                return bytes(
+                    self._store.dump(format=fmt, from_graph=graph_node(graph), prefixes=prefixes)
+                )
+            triples = self._store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+            )
+            return bytes(ox.serialize(triples, format=fmt, prefixes=prefixes))
+        except (OSError, ValueError) as e:
+            raise StoreError(f"cannot write {media_type}: {e}") from e
+
+    # ---- writing ---------------------------------------------------------------------
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update in one transaction."""
+        self._writable()
+        try:
+            self._store.update(update)
+        except SyntaxError as e:
+            raise query_syntax_error(e) from e
+        except OSError as e:
+            raise StoreError(f"the update failed: {e}") from e
+        self._wrote()
+
+    def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
+        """Add parsed RDF in one transaction (nothing is kept on a syntax error)."""
+        self._writable()
+        fmt = rdf_format(media_type)
+        target = graph_node(graph) if graph else None
+        try:
+            self._store.load(data, format=fmt, to_graph=target)
+        except SyntaxError as e:
+            raise rdf_syntax_error(e, fmt.name) from e
+        except OSError as e:
+            raise StoreError(f"loading failed: {e}") from e
+        self._wrote()
+
+    def bulk_load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
+        """Add parsed RDF as fast as possible (not transactional: for building only)."""
+        self._writable()
+        fmt = rdf_format(media_type)
+        target = graph_node(graph) if graph else None
+        try:
+            self._store.bulk_load(data, format=fmt, to_graph=target)
+        except SyntaxError as e:
+            raise rdf_syntax_error(e, fmt.name) from e
+        except OSError as e:
+            raise StoreError(f"loading failed: {e}") from e
+        self._wrote()
+
+    def add_graph(self, graph: Graph, name: str) -> None:
+        """Bulk-add the triples of an rdflib graph to the named graph ``name``."""
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.bulk_load(data, "application/n-triples", name)
+
+    def replace_graph(self, graph: str, data: bytes, media_type: str) -> None:
+        """Replace ``graph`` with the parsed RDF in one transaction."""
+        self._writable()
+        node = graph_node(graph)
+        quads = parse_quads(data, media_type, graph)
+        triples = [
+            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+            for s, p, o, g in quads
+            if g is None or str(g) == graph
+        ]
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        text = (
+            f"DROP SILENT GRAPH <{node.value}> ;\n"
+            f"INSERT DATA {{ GRAPH <{node.value}> {{\n{bytes(body).decode()}\n}} }}"
+        )
+        try:
+            self._store.update(text)
+        except (SyntaxError, OSError) as e:
+            raise StoreError(f"replacing {graph} failed: {e}") from e
+        self._wrote()
+
+    def drop_graph(self, graph: str) -> bool:
+        """Remove ``graph``; True when it held triples."""
+        self._writable()
+        node = graph_node(graph)
+        existed = self._has_quads(node)
+        try:
+            if self._store.contains_named_graph(node):
+                self._store.remove_graph(node)
+        except OSError as e:
+            raise StoreError(f"dropping {graph} failed: {e}") from e
+        if existed:
+            self._wrote()
+        return existed
+
+    def clear(self) -> None:
+        """Remove every graph."""
+        self._writable()
+        self._store.clear()
+        self._wrote()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ForbiddenError("the store is open read-only")
+
+    # ---- metadata --------------------------------------------------------------------
+    @property
+    def meta_path(self) -> Path | None:
+        """The JSON file beside an on-disk store holding its metadata."""
+        return None if self.path is None else self.path.with_name(self.path.name + ".meta.json")
+
+    def _read_all_meta(self) -> dict[str, Any]:
+        path = self.meta_path
+        if path is None:
+            return self._memory_meta
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as e:
+            raise StoreError(f"cannot read the store metadata {path}: {e}") from e
+
+    def _write_all_meta(self, meta: dict[str, Any]) -> None:
+        path = self.meta_path
+        if path is None:
+            self._memory_meta = meta
+            return
+        fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(meta, fh, indent=2, sort_keys=True)
+        os.replace(tmp, path)
+
+    def read_meta(self, key: str) -> str | None:
+        """A stored metadata value."""
+        value = self._read_all_meta().get("values", {}).get(key)
+        return None if value is None else str(value)
+
+    def write_meta(self, key: str, value: str) -> None:
+        """Store a metadata value (this counts as a write)."""
+        with self._lock:
+            meta = self._read_all_meta()
+            meta.setdefault("values", {})[key] = value
+            meta["writes"] = int(meta.get("writes", 0)) + 1
+            self._write_all_meta(meta)
+
+    def _wrote(self) -> None:
+        if self.read_only:
+            return
+        with self._lock:
+            meta = self._read_all_meta()
+            meta["writes"] = int(meta.get("writes", 0)) + 1
+            self._write_all_meta(meta)
+
+    def version(self) -> str:
+        """Content hash of the loaded sources and a counter of writes (persisted)."""
+        meta = self._read_all_meta()
+        content = str(meta.get("values", {}).get("content_hash") or "empty")
+        return f"{content[:16]}.{int(meta.get('writes', 0))}"
+
+    def close(self) -> None:
+        """Flush pending writes of an on-disk store."""
+        if self.path is not None and not self.read_only:
+            try:
+                self._store.flush()
+            except OSError as e:
+                raise StoreError(f"cannot flush the store: {e}") from e
+
+
+def open_oxigraph(spec: str, prefixes: Mapping[str, str], *, read_only: bool = False) -> Store:
+    """Open the store named by ``oxigraph:memory`` or ``oxigraph:PATH``."""
+    target = spec.split(":", 1)[1].strip()
+    if not target:
+        raise ConfigError("store oxigraph: needs a path or 'memory' (oxigraph:var/store)")
+    if target == "memory":
+        return OxigraphStore(None, prefixes=prefixes)
+    return OxigraphStore(target, prefixes=prefixes, read_only=read_only)
+
+
+def _to_query_result(result: Any, max_rows: int | None) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return QueryResult(kind="graph", triples=_triples(result))
+    variables = tuple(v.value for v in result.variables)
+    width = len(variables)
+    rows = []
+    truncated = False
+    for solution in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(
+            tuple(None if (term := solution[i]) is None else to_rdflib(term) for i in range(width))
+        )
+    return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
+
+
+def _triples(result: Iterable[Any]) -> list[Any]:
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]

@@ -1,0 +1,118 @@
+"""Terms and RDF syntax shared by the store backends.
+
+Conversion between pyoxigraph and rdflib terms, and one RDF parser (pyoxigraph's, for every
+format) that reports syntax errors with line and column and never fetches remote contexts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from thb_graph.errors import (
+    BadRequestError,
+    QuerySyntaxError,
+    RdfSyntaxError,
+    StoreError,
+    UnsupportedMediaTypeError,
+)
+
+Quad = tuple[Node, Node, Node, Node | None]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_POSITION = re.compile(r"(?:error at|line) (\d+)[: ](?:column )?(\d+)")
+
+
+def to_rdflib(term: object) -> Node:
+    """The rdflib term for a pyoxigraph term (``xsd:string`` literals become plain)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise StoreError(f"unsupported RDF term in a result: {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _RDF_LANG_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise BadRequestError(f"unsupported RDF term: {term!r}")
+
+
+def graph_node(iri: str) -> ox.NamedNode:
+    """A pyoxigraph named node for a graph IRI given by a client."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as e:
+        raise BadRequestError(f"not a valid graph IRI: {iri!r}") from e
+
+
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """The pyoxigraph format of a media type (parameters such as charset ignored)."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    aliases = {"application/x-turtle": "text/turtle", "application/json": "application/ld+json"}
+    fmt = ox.RdfFormat.from_media_type(aliases.get(base, base))
+    if fmt is None or fmt == ox.RdfFormat.STREAMING_JSON_LD:
+        raise UnsupportedMediaTypeError(f"unsupported RDF media type: {media_type}")
+    return fmt
+
+
+def syntax_position(message: str) -> tuple[int | None, int | None]:
+    """Line and column from an oxigraph error message ("error at 3:7: ...")."""
+    match = _POSITION.search(message)
+    if not match:
+        return None, None
+    return int(match.group(1)), int(match.group(2))
+
+
+def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
+    """A QuerySyntaxError from pyoxigraph's SyntaxError, with line and column when known."""
+    message = str(error.msg if error.msg else error)
+    line, column = syntax_position(message)
+    return QuerySyntaxError(f"SPARQL syntax error: {message}", line=line, column=column)
+
+
+def rdf_syntax_error(error: SyntaxError, what: str = "RDF") -> RdfSyntaxError:
+    """An RdfSyntaxError from pyoxigraph's SyntaxError, with line and column when known."""
+    message = str(error.msg if error.msg else error)
+    line, column = error.lineno, error.offset
+    if line is None:
+        line, column = syntax_position(message)
+    return RdfSyntaxError(f"{what} syntax error: {message}", line=line, column=column)
+
+
+def parse_quads(
+    data: bytes, media_type: str, graph: str | None = None, *, base_iri: str | None = None
+) -> list[Quad]:
+    """Parse ``data`` into rdflib quads; triples go to ``graph`` (None: the default graph)."""
+    fmt = rdf_format(media_type)
+    target = URIRef(graph) if graph else None
+    try:
+        quads = list(ox.parse(data, format=fmt, base_iri=base_iri))
+    except SyntaxError as e:
+        raise rdf_syntax_error(e, fmt.name) from e
+    out: list[Quad] = []
+    for q in quads:
+        name = q.graph_name
+        g = to_rdflib(name) if not isinstance(name, ox.DefaultGraph) else target
+        out.append((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), g))
+    return out
