@@ -1,0 +1,140 @@
+"""The executor: a timeout really stops the work, and the pool keeps serving meanwhile."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from thb_graph.errors import QuerySyntaxError, QueryTimeoutError, StoreError
+from thb_graph.sparql.executor import Executor
+
+
+def work(job: tuple[str, float]) -> int:
+    """A stand-in for a query: answers the worker's pid, or misbehaves on request."""
+    action, arg = job
+    if action == "spin":
+        end = time.monotonic() + arg
+        while time.monotonic() < end:
+            pass
+    elif action == "syntax":
+        raise QuerySyntaxError("bad", line=3, column=7)
+    elif action == "die":
+        os._exit(9)
+    return os.getpid()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def executor() -> Iterator[Executor[tuple[str, float], int]]:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=2)
+    yield pool
+    pool.close()
+
+
+def test_work_runs_in_another_process(executor: Executor[tuple[str, float], int]) -> None:
+    pid = executor.run(("pid", 0), timeout=5)
+    assert pid != os.getpid()
+    assert executor.run(("pid", 0), timeout=5) == pid
+
+
+def test_timeout_kills_the_worker_and_says_after_how_long(
+    executor: Executor[tuple[str, float], int],
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match=r"stopped after 0\.5 s"):
+        executor.run(("spin", 60), timeout=0.5)
+    assert time.monotonic() - started < 3
+    assert executor.worker_pids() == []
+    assert executor.run(("pid", 0), timeout=5) > 0
+
+
+def test_timed_out_process_is_gone() -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1)
+    try:
+        pid = pool.run(("pid", 0), timeout=5)
+        with pytest.raises(QueryTimeoutError):
+            pool.run(("spin", 60), timeout=0.3)
+        assert not alive(pid)
+    finally:
+        pool.close()
+
+
+def test_quick_work_is_answered_while_slow_work_runs(
+    executor: Executor[tuple[str, float], int],
+) -> None:
+    slow = threading.Thread(target=lambda: executor.run(("spin", 1.5), timeout=5))
+    slow.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    executor.run(("pid", 0), timeout=5)
+    assert time.monotonic() - started < 0.5
+    slow.join()
+
+
+def test_busy_pool_refuses_after_the_deadline_without_running() -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1)
+    try:
+        slow = threading.Thread(target=lambda: pool.run(("spin", 1.5), timeout=5))
+        slow.start()
+        time.sleep(0.2)
+        with pytest.raises(QueryTimeoutError, match="was not run"):
+            pool.run(("pid", 0), timeout=0.3)
+        slow.join()
+    finally:
+        pool.close()
+
+
+def test_domain_errors_cross_with_their_details(executor: Executor[tuple[str, float], int]) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        executor.run(("syntax", 0), timeout=5)
+    assert (info.value.message, info.value.line, info.value.column) == ("bad", 3, 7)
+
+
+def test_a_worker_that_dies_is_a_store_error_and_is_replaced(
+    executor: Executor[tuple[str, float], int],
+) -> None:
+    with pytest.raises(StoreError, match="stopped unexpectedly"):
+        executor.run(("die", 0), timeout=5)
+    assert executor.run(("pid", 0), timeout=5) > 0
+
+
+def test_workers_are_replaced_when_the_store_version_changes() -> None:
+    version = ["v1"]
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1, version=lambda: version[0])
+    try:
+        first = pool.run(("pid", 0), timeout=5)
+        assert pool.run(("pid", 0), timeout=5) == first
+        version[0] = "v2"
+        second = pool.run(("pid", 0), timeout=5)
+        assert second != first and not alive(first)
+    finally:
+        pool.close()
+
+
+def test_workers_retire_after_max_jobs() -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1, max_jobs=2)
+    try:
+        pids = [pool.run(("pid", 0), timeout=5) for _ in range(3)]
+        assert pids[0] == pids[1] != pids[2]
+    finally:
+        pool.close()
+
+
+def test_close_stops_the_workers() -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1)
+    pid = pool.run(("pid", 0), timeout=5)
+    pool.close()
+    assert not alive(pid)
+    with pytest.raises(StoreError):
+        pool.run(("pid", 0), timeout=5)
