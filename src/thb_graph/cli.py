@@ -319,7 +319,7 @@ def export_command(ctx: click.Context, fmt: str, out: str | None, graph: str | N
         click.echo(f"wrote {size} bytes to {out}", err=True)
         return
     data = run_export(settings, fmt, graph=graph)
-    click.get_binary_stream("stdout").write(data)
+    click.echo(data, nl=False)
 
 
 @main.command()

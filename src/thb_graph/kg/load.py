@@ -20,7 +20,7 @@ from thb_graph.kg.build import SourceDataset, build_dataset, content_hash, load_
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris, slugify
 from thb_graph.kg.store.base import Store
-from thb_graph.kg.store.terms import to_oxigraph
+from thb_graph.kg.store.terms import rdf_format, rdf_syntax_error, to_oxigraph
 from thb_graph.kg.validate import ValidationReport, ensure_valid, validate_sources
 
 #: Metadata key of the content hash of the sources a store was built from.
@@ -156,6 +156,11 @@ def _check_extra(path: Path) -> tuple[Path, str]:
         raise BadRequestError(f"{path}: extra files must be N-Triples (.nt) or Turtle (.ttl)")
     if not path.is_file():
         raise ConfigError(f"{path}: no such file")
+    try:
+        for _ in ox.parse(path=path, format=rdf_format(media_type)):
+            pass
+    except SyntaxError as e:
+        raise rdf_syntax_error(e, f"{path}:") from e
     return path, media_type
 
 

@@ -134,7 +134,8 @@ def validate(
     ``data_graph`` may be a Dataset: its named graphs are merged and each result's
     ``data_file`` is the graph its focus node is described in (mapped through
     ``graph_files``, graph IRI -> file name, when given). Warnings and infos do not make
-    the data non-conforming. Broken shapes raise ConfigError.
+    the data non-conforming: it conforms when no result has severity Violation. Broken
+    shapes raise ConfigError.
     """
     merged = _merge(data_graph)
     try:
@@ -153,7 +154,10 @@ def validate(
         raise ConfigError(f"validation failed: {text}")
     locate = _file_locator(data_graph, graph_files or {})
     results = _results(report_graph, shapes_graph, locate)
-    return ValidationReport(conforms=bool(conforms), text=text, graph=report_graph, results=results)
+    # pyshacl's allow_warnings also lets a Violation under a sh:Warning node shape pass;
+    # here only the severity of each result counts.
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, text=text, graph=report_graph, results=results)
 
 
 def validate_sources(source: SourceDataset, shapes: Graph) -> ValidationReport:

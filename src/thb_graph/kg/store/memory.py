@@ -86,7 +86,7 @@ class MemoryStore(Store):
                 target = dataset.graph(URIRef(name))
                 for triple in self._ds.graph(URIRef(name)):
                     target.add(triple)
-        ctx = QueryContext(dataset)
+        ctx = QueryContext(dataset, initBindings={})
         if default_graphs is None:
             ctx.graph = self._ds
         elif len(default_graphs) == 1:

@@ -107,7 +107,7 @@ def parse_quads(
     fmt = rdf_format(media_type)
     target = URIRef(graph) if graph else None
     try:
-        quads = list(ox.parse(data, format=fmt, base_iri=base_iri))
+        quads = list(ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as e:
         raise rdf_syntax_error(e, fmt.name) from e
     out: list[Quad] = []
