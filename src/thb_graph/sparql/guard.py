@@ -163,11 +163,13 @@ def _refuse_if_update(text: str) -> None:
 
 def _syntax_error(e: ParseBaseException) -> QuerySyntaxError:
     explanation = str(e).split(" (at char")[0].strip()
-    return QuerySyntaxError(
+    error = QuerySyntaxError(
         f"syntax error at line {e.lineno}, column {e.col}: {explanation}",
         line=e.lineno,
         column=e.col,
     )
+    error.details = [e.line, " " * (e.col - 1) + "^"]
+    return error
 
 
 def _undeclared(text: str, prefix: str) -> QuerySyntaxError:

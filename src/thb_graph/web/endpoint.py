@@ -1,0 +1,143 @@
+"""The ``/sparql`` endpoint: adapts Flask's request and response to ``thb_graph.sparql``.
+
+GET, POST and HEAD run a query (through the process pool of ``sparql.executor``); OPTIONS
+answers CORS preflights. Without a query, a browser gets the query editor and any other
+client the SPARQL service description. A browser following a shared link
+(``/sparql?query=...``, no ``format=``) gets the editor with that query in it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import partial
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+
+from thb_graph.namespaces import PREFIXES
+from thb_graph.sparql import negotiate
+from thb_graph.sparql.answer import Answer, answer
+from thb_graph.sparql.describe import service_description
+from thb_graph.sparql.examples import load_examples
+from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
+from thb_graph.web import http, meta, state
+
+bp = Blueprint("endpoint", __name__)
+bp.before_app_request(http.start_timer)
+bp.after_app_request(http.finish)
+bp.after_request(http.secure)
+
+#: The vendored YASGUI release (see scripts/vendor-yasgui.sh).
+YASGUI_VERSION = "4.6.2"
+_EXTENSION_KEY = "thb_graph.endpoint"
+_lock = threading.Lock()
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
+def sparql() -> Response:
+    """SPARQL 1.1 Protocol, query operation."""
+    if request.method == "OPTIONS":
+        return http.preflight()
+    settings = state().settings
+    is_form = request.mimetype == FORM
+    query_request = parse_request(
+        request.method,
+        request.args.to_dict(flat=False),
+        request.form.to_dict(flat=False) if is_form else {},
+        dict(request.headers),
+        request.get_data() if request.method == "POST" and not is_form else b"",
+        max_query_bytes=settings.max_query_bytes,
+    )
+    accept = request.headers.get("Accept")
+    if query_request is None:
+        if negotiate.prefers_html(accept, request.args.get("format")):
+            return editor(None)
+        return _service_description()
+    if (
+        query_request.method in ("GET", "HEAD")
+        and query_request.format is None
+        and negotiate.prefers_html(accept)
+    ):
+        return editor(query_request.query)
+    return _run(query_request)
+
+
+def _run(query_request: QueryRequest) -> Response:
+    st = state()
+    tag = http.etag_for(
+        st.store.version(),
+        query_request.query,
+        query_request.default_graphs,
+        query_request.named_graphs,
+        query_request.accept,
+        query_request.format,
+    )
+    held = http.not_modified(tag)
+    if held is not None:
+        return http.allow_reads_from_anywhere(held)
+    result = executor(current_app).run(query_request, st.settings.query_timeout_s)
+    response = Response(result.body, content_type=_content_type(result.media_type))
+    response.headers["X-THB-Truncated"] = "true" if result.truncated else "false"
+    response.headers["X-THB-Result-Count"] = str(result.count)
+    if query_request.method in ("GET", "HEAD"):
+        http.cacheable(response, tag)
+    else:
+        response.vary.add("Accept")
+        response.headers["Cache-Control"] = "no-store"
+    return http.allow_reads_from_anywhere(response)
+
+
+def executor(app: Flask) -> Executor[QueryRequest, Answer]:
+    """The query process pool of this app in this process (made on first use, after a fork
+    of the server process a new one)."""
+    pool: Executor[QueryRequest, Answer] | None = app.extensions.get(_EXTENSION_KEY)
+    if pool is not None and pool.owner_pid == os.getpid():
+        return pool
+    with _lock:
+        pool = app.extensions.get(_EXTENSION_KEY)
+        if pool is None or pool.owner_pid != os.getpid():
+            st = app.extensions["thb_graph"]
+            target = partial(answer, st.store, max_rows=st.settings.max_result_rows)
+            pool = Executor(target, size=st.settings.workers, version=st.store.version)
+            app.extensions[_EXTENSION_KEY] = pool
+    return pool
+
+
+def editor(query: str | None) -> Response:
+    """The YASGUI query editor, with the prefixes, the examples and maybe a query in it."""
+    st = state()
+    examples = load_examples(st.settings.queries_dir)
+    prefix_block = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    config = {
+        "endpoint": url_for("endpoint.sparql", _external=True),
+        "query": query,
+        "defaultQuery": prefix_block + "\nSELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\n"
+        "GROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 25\n",
+        "prefixes": PREFIXES,
+        "examples": [
+            {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
+            for e in examples
+        ],
+    }
+    html = render_template(
+        "sparql.html",
+        config=config,
+        examples=examples,
+        yasgui=f"yasgui-{YASGUI_VERSION}",
+        settings=st.settings,
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept")
+    return response
+
+
+def _service_description() -> Response:
+    st = state()
+    endpoint = url_for("endpoint.sparql", _external=True)
+    return meta.rdf_answer("service", lambda: service_description(st.store, st.settings, endpoint))
+
+
+def _content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
