@@ -383,3 +383,28 @@ def load(ctx: click.Context, store_spec: str | None, extra: tuple[str, ...]) -> 
         click.echo(f"  {count:>8}  {name}", err=True)
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())
     click.echo(f"loaded {report.triples} triples into {settings.store} ({timings})", err=True)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8000).")
+@click.option("--workers", type=int, help="Query worker processes.")
+@click.option("--get", "get_path", metavar="PATH", help="Answer GET PATH in-process and exit.")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    get_path: str | None,
+) -> None:
+    """Serve the SPARQL endpoint and the web pages with a production WSGI server."""
+    from thb_graph.web.serve import answer_once
+    from thb_graph.web.serve import serve as run_serve
+
+    settings = settings_of(ctx).replace(
+        **{k: v for k, v in {"host": host, "port": port, "workers": workers}.items() if v}
+    )
+    if get_path is not None:
+        ctx.exit(answer_once(settings, get_path, sys.stdout.buffer))
+    run_serve(settings)

@@ -1,0 +1,113 @@
+"""``thb-graph serve``: the production server (gunicorn) over ``create_app``.
+
+The master process opens the store, builds it if the sources changed (refusing to start
+when the data breaks the shapes: ShapeViolationError carries the report), then lets go of
+it. One gunicorn worker process (``gthread``: many threads that mostly wait) reopens the
+store and serves; the query work itself runs in that worker's pool of forked query
+processes (``sparql.executor``, ``settings.workers`` of them), which is where CPU is spent
+and where a timeout kills. One worker, because an on-disk Oxigraph store is opened by one
+process at a time; its threads and query processes give the concurrency.
+
+``--get PATH`` answers one request in-process (no socket) and exits: a smoke test.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sys
+from typing import IO, Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from thb_graph.config import Settings
+from thb_graph.kg.load import BuildReport, ensure_built
+from thb_graph.kg.store import open_store
+from thb_graph.kg.store.base import Store
+from thb_graph.web import create_app
+
+log = logging.getLogger(__name__)
+
+
+def prepare_store(settings: Settings) -> tuple[Store, BuildReport | None]:
+    """Open the configured store and build it when its sources changed.
+
+    Raises ShapeViolationError (with the report) when the data breaks the shapes.
+    """
+    store = open_store(settings)
+    try:
+        report = ensure_built(settings, store)
+    except BaseException:
+        store.close()
+        raise
+    return store, report
+
+
+def answer_once(settings: Settings, path: str, out: IO[bytes]) -> int:
+    """Answer ``GET path`` in-process, write the body to ``out``; the exit code (0 for a
+    2xx/3xx answer, 2 for 4xx, 3 for 5xx)."""
+    store, _ = prepare_store(settings)
+    try:
+        app = create_app(settings, store)
+        response = app.test_client().get(path)
+        out.write(response.get_data())
+        out.flush()
+        status = response.status_code
+    finally:
+        store.close()
+    return 0 if status < 400 else 2 if status < 500 else 3
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn run programmatically, loading the app inside its worker."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        store, _ = prepare_store(self.settings)  # a no-op check for an on-disk store
+        return create_app(self.settings, store)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """The gunicorn settings derived from ours."""
+    return {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": max(8, 4 * settings.workers),
+        "timeout": int(max(30, 3 * settings.query_timeout_s)),
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        # Our own limit answers 414 for an oversized query; a request line may hold a
+        # percent-encoded query of max_query_bytes (three bytes per byte at worst).
+        "limit_request_line": 0,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": settings.log_level.lower(),
+        "proc_name": "thb-graph",
+    }
+
+
+def serve(settings: Settings) -> None:
+    """Build or open the store, then serve until stopped (SIGINT/SIGTERM)."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    store, report = prepare_store(settings)
+    if report is not None:
+        log.info("built the store: %d triples in %d graphs", report.triples, len(report.graphs))
+    store.close()
+    del store
+    gc.collect()  # let go of the store's files before the worker reopens them
+    log.info("serving on http://%s:%s/sparql", settings.host, settings.port)
+    _Server(settings, server_options(settings)).run()
