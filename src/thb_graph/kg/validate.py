@@ -169,7 +169,11 @@ def validate_sources(source: SourceDataset, shapes: Graph) -> ValidationReport:
             target.add(triple)
     files = {iri: name for iri in source.graph_files if (name := source.data_file_of(iri))}
     report = validate(data, shapes, source.ontology, graph_files=files)
-    report.graph.namespace_manager = source.dataset.namespace_manager
+    names = Graph(bind_namespaces="none")
+    for prefix, namespace in [*source.dataset.namespaces(), *shapes.namespaces()]:
+        if prefix and namespace not in {ns for _, ns in names.namespaces()}:
+            names.bind(prefix, namespace, override=False)
+    report.graph.namespace_manager = names.namespace_manager
     return report
 
 

@@ -58,7 +58,9 @@ class OxigraphStore(Store):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as e:
-            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}") from e
+            hint = " (is another process, such as a running server, using it?)"
+            hint = hint if "lock" in str(e).lower() else ""
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}{hint}") from e
 
     # ---- reading ---------------------------------------------------------------------
     def query(
