@@ -69,7 +69,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         store, _ = prepare_store(self.settings)  # a no-op check for an on-disk store
@@ -93,6 +94,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),
         "proc_name": "thb-graph",
+        "control_socket_disable": True,
     }
 
 
