@@ -3,8 +3,15 @@ the Flask app and its test client."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -75,3 +82,83 @@ def app(settings: Settings, store: Store):  # type: ignore[no-untyped-def]
 def client(app):  # type: ignore[no-untyped-def]
     """A test client of the app."""
     return app.test_client()
+
+
+# ---- a real server process ------------------------------------------------------------
+
+
+def require_part(available: bool, reason: str) -> None:
+    """Skip a test whose real part (server, browser...) is missing; fail instead under CI."""
+    if available:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: a missing part is a failure)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A running ``thb-graph serve`` process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def output(self) -> str:
+        """Everything the server printed so far."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``python -m thb_graph serve`` on a free loopback port over a fresh on-disk store of
+    the project's sources (THB_GRAPH_SOURCE_DIR may point elsewhere), polled until it
+    answers; fails with its output if it dies or never answers."""
+    folder = tmp_path_factory.mktemp("live-server")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THB_GRAPH_")}
+    if "THB_GRAPH_SOURCE_DIR" in os.environ:
+        env["THB_GRAPH_SOURCE_DIR"] = os.environ["THB_GRAPH_SOURCE_DIR"]
+    env.update(
+        THB_GRAPH_STORE=f"oxigraph:{folder / 'store'}",
+        THB_GRAPH_QUERY_TIMEOUT_S="3",
+        THB_GRAPH_WORKERS="2",
+    )
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "thb_graph", "serve", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode}:\n{server.output()}")
+            try:
+                with urllib.request.urlopen(server.url + "/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer in time:\n{server.output()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
