@@ -84,6 +84,37 @@ def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
+#: The fixture tree of the page tests: an organisation with its parent ministry, a law with
+#: articles and an amendment, a total figure with its regional parts, sources.
+PAGES = DATA / "pages"
+
+
+@pytest.fixture(scope="session", params=LOCAL_STORES)
+def pages_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A store of each local backend built from ``tests/data/pages`` (shared, read-only)."""
+    built = load_settings(env={}, overrides={"source_dir": str(PAGES), "store": request.param})
+    opened = open_store(built)
+    build_store(built, opened, validate=False)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def pages_settings() -> Settings:
+    """Settings over the page fixture tree."""
+    return load_settings(env={}, overrides={"source_dir": str(PAGES), "store": "memory"})
+
+
+@pytest.fixture
+def pages_client(pages_settings: Settings, pages_store: Store):  # type: ignore[no-untyped-def]
+    """A test client of the app over the page fixture store."""
+    from thb_graph.web import create_app
+
+    application = create_app(pages_settings, pages_store)
+    application.config["TESTING"] = True
+    return application.test_client()
+
+
 # ---- a real server process ------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from rdflib.compare import isomorphic
 
 from thb_graph.config import Settings
 from thb_graph.errors import (
+    BadRequestError,
     ConfigError,
     ForbiddenError,
     QueryRejectedError,
@@ -187,6 +188,19 @@ def test_update_inserts_and_bad_update_is_a_syntax_error(empty_store: Store) -> 
     with pytest.raises(QuerySyntaxError):
         empty_store.update("INSERT DATA { GRAPH <http://g> { <http://e/a> }")
     assert empty_store.count(G1) == 1
+
+
+def test_failed_update_changes_nothing(empty_store: Store) -> None:
+    _load_two_graphs(empty_store)
+    version = empty_store.version()
+    with pytest.raises(BadRequestError, match="already exists"):
+        empty_store.update(
+            "INSERT DATA { GRAPH <http://example.org/g/3> { <http://e/a> <http://e/p> 3 } } ;\n"
+            "CREATE GRAPH <http://example.org/g/1>"
+        )
+    assert empty_store.graph_names() == [G1, G2]
+    assert empty_store.count() == 3
+    assert empty_store.version() == version
 
 
 def test_version_changes_on_every_write(empty_store: Store) -> None:

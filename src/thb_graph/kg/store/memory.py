@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
@@ -20,8 +20,9 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.processor import SPARQLResult
 from rdflib.plugins.sparql.sparql import Query, QueryContext, Update
 from rdflib.plugins.sparql.update import evalUpdate
+from rdflib.term import IdentifiedNode, Node
 
-from thb_graph.errors import QueryRejectedError, QuerySyntaxError, StoreError
+from thb_graph.errors import BadRequestError, QueryRejectedError, QuerySyntaxError, StoreError
 from thb_graph.kg.store.base import QueryResult, Store
 from thb_graph.kg.store.terms import parse_quads, rdf_format
 
@@ -140,7 +141,7 @@ class MemoryStore(Store):
             options: dict[str, Any] = {}
             if name == "json-ld":
                 options["context"] = dict(self._prefixes)
-            return source.serialize(format=name, encoding="utf-8", **options)
+            return bytes(source.serialize(format=name, encoding="utf-8", **options))
 
     def _triples(self, graph: str | None) -> Iterator[Any]:
         if graph is not None:
@@ -157,8 +158,10 @@ class MemoryStore(Store):
             snapshot = list(self._ds.quads((None, None, None, None)))
             try:
                 evalUpdate(self._ds, parsed)
-            except BaseException:
+            except BaseException as e:
                 self._restore(snapshot)
+                if type(e) is Exception:  # rdflib's way of refusing an operation
+                    raise BadRequestError(f"the update failed: {e}") from e
                 raise
             self._wrote()
 
@@ -167,8 +170,7 @@ class MemoryStore(Store):
         quads = parse_quads(data, media_type, graph)
         with self._lock:
             for s, p, o, g in quads:
-                target = self._ds.graph(g) if g is not None else self._ds.default_graph
-                target.add((s, p, o))
+                self._target(g).add((s, p, o))
             self._wrote()
 
     def replace_graph(self, graph: str, data: bytes, media_type: str) -> None:
@@ -202,19 +204,27 @@ class MemoryStore(Store):
     def clear(self) -> None:
         """Remove every graph."""
         with self._lock:
-            for quad in list(self._ds.quads((None, None, None, None))):
-                self._ds.remove(quad)
-            for g in list(self._ds.graphs()):
-                if g.identifier != self._ds.default_graph.identifier:
-                    self._ds.remove_graph(g.identifier)
+            self._remove_all()
             self._wrote()
 
+    def _remove_all(self) -> None:
+        for g in list(self._ds.graphs()):
+            if g.identifier == self._ds.default_graph.identifier:
+                g.remove((None, None, None))
+            else:
+                self._ds.remove_graph(g.identifier)
+
     def _restore(self, snapshot: list[Any]) -> None:
-        for quad in list(self._ds.quads((None, None, None, None))):
-            self._ds.remove(quad)
+        self._remove_all()
         for s, p, o, g in snapshot:
-            target = self._ds.graph(g) if g is not None else self._ds.default_graph
-            target.add((s, p, o))
+            self._target(g).add((s, p, o))
+
+    def _target(self, name: Node | None) -> Graph:
+        """The named graph ``name``, or the default graph for None."""
+        if name is None:
+            default: Graph = self._ds.default_graph
+            return default
+        return self._ds.graph(cast(IdentifiedNode, name))
 
     def _wrote(self) -> None:
         self._writes += 1
@@ -288,11 +298,11 @@ def _to_query_result(result: SPARQLResult, max_rows: int | None) -> QueryResult:
         graph = result.graph
         return QueryResult(kind="graph", triples=list(graph) if graph is not None else [])
     variables = tuple(str(v) for v in result.vars or ())
-    rows = []
+    rows: list[tuple[Node | None, ...]] = []
     truncated = False
     for row in result:
         if max_rows is not None and len(rows) >= max_rows:
             truncated = True
             break
-        rows.append(tuple(row))
+        rows.append(tuple(row))  # type: ignore[arg-type]
     return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)

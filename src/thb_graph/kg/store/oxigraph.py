@@ -18,8 +18,9 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
-from thb_graph.errors import ConfigError, ForbiddenError, StoreError
+from thb_graph.errors import BadRequestError, ConfigError, ForbiddenError, StoreError
 from thb_graph.kg.store.base import QueryResult, Store
 from thb_graph.kg.store.terms import (
     graph_node,
@@ -104,6 +105,7 @@ class OxigraphStore(Store):
             return len(self._store)
         text = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         rows = self._store.query(text, named_graphs=[graph_node(graph)])
+        assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - a SELECT gives solutions
         for row in rows:
             return int(row[0].value)
         return 0
@@ -115,17 +117,17 @@ class OxigraphStore(Store):
         try:
             if fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD:
                 if graph is None:
-                    return bytes(self._store.dump(format=fmt, prefixes=prefixes))
+                    return _bytes(self._store.dump(format=fmt, prefixes=prefixes))
                 quads = self._store.quads_for_pattern(None, None, None, graph_node(graph))
-                return bytes(ox.serialize(quads, format=fmt, prefixes=prefixes))
+                return _bytes(ox.serialize(quads, format=fmt, prefixes=prefixes))
             if graph is not None:
-                return bytes(
+                return _bytes(
                     self._store.dump(format=fmt, from_graph=graph_node(graph), prefixes=prefixes)
                 )
             triples = self._store.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
             )
-            return bytes(ox.serialize(triples, format=fmt, prefixes=prefixes))
+            return _bytes(ox.serialize(triples, format=fmt, prefixes=prefixes))  # type: ignore[arg-type]
         except (OSError, ValueError) as e:
             raise StoreError(f"cannot write {media_type}: {e}") from e
 
@@ -137,6 +139,8 @@ class OxigraphStore(Store):
             self._store.update(update)
         except SyntaxError as e:
             raise query_syntax_error(e) from e
+        except RuntimeError as e:  # an operation refused (e.g. CREATE of an existing graph)
+            raise BadRequestError(f"the update failed: {e}") from e
         except OSError as e:
             raise StoreError(f"the update failed: {e}") from e
         self._wrote()
@@ -290,6 +294,10 @@ def open_oxigraph(spec: str, prefixes: Mapping[str, str], *, read_only: bool = F
     return OxigraphStore(target, prefixes=prefixes, read_only=read_only)
 
 
+def _bytes(data: bytes | None) -> bytes:
+    return data or b""
+
+
 def _to_query_result(result: Any, max_rows: int | None) -> QueryResult:
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(result))
@@ -297,7 +305,7 @@ def _to_query_result(result: Any, max_rows: int | None) -> QueryResult:
         return QueryResult(kind="graph", triples=_triples(result))
     variables = tuple(v.value for v in result.variables)
     width = len(variables)
-    rows = []
+    rows: list[tuple[Node | None, ...]] = []
     truncated = False
     for solution in result:
         if max_rows is not None and len(rows) >= max_rows:
