@@ -1,0 +1,222 @@
+"""What the graph holds, for the home page and the class pages: counts per class, sources,
+dated things, the largest breakdowns, members of a class, and the named example queries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from thb_graph.errors import ConfigError
+from thb_graph.kg import bindings, figures
+from thb_graph.kg.display import date_sort_key, format_date
+from thb_graph.kg.entity import Breakdown, Namer, Term
+from thb_graph.kg.iris import Iris
+from thb_graph.kg.labels import LabelIndex, fold
+from thb_graph.kg.store.base import Store
+from thb_graph.namespaces import DCTERMS, QB, RDF, THB
+
+TIMELINE_LIMIT = 500
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+@dataclass
+class ClassCount:
+    """A class and how many things are stated to be of it."""
+
+    cls: Term
+    count: int
+
+
+def class_counts(store: Store, iris: Iris, namer: Namer) -> list[ClassCount]:
+    """Asserted classes of the data (not the ontology, not inference), largest first."""
+    query = (
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s "
+        f"{bindings.term(RDF.type)} ?c }} FILTER(?g != {bindings.iri_term(iris.inferred_graph)}"
+        f" && ?g != {bindings.iri_term(iris.ontology_graph)} && isIRI(?c)) }} GROUP BY ?c"
+    )
+    rows = [(c, _int(n)) for c, n in store.query(query).rows if isinstance(c, URIRef)]
+    namer.want(c for c, _ in rows)
+    namer.resolve(store)
+    counts = [ClassCount(namer.term(c), n) for c, n in rows]
+    counts.sort(key=lambda c: (-c.count, c.cls.text))
+    return counts
+
+
+@dataclass
+class SourceUse:
+    """A source document and how many things cite it."""
+
+    source: Term
+    citing: int
+
+
+def sources(store: Store, namer: Namer) -> list[SourceUse]:
+    """Every source document with the number of things citing it (``dct:source``)."""
+    query = (
+        f"SELECT ?src (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x {bindings.term(DCTERMS.source)} "
+        "?src . FILTER(isIRI(?src)) } GROUP BY ?src"
+    )
+    rows = [(s, _int(n)) for s, n in store.query(query).rows if isinstance(s, URIRef)]
+    declared = store.query(
+        f"SELECT DISTINCT ?src WHERE {{ ?src {bindings.term(RDF.type)} "
+        f"{bindings.term(THB.SourceDocument)} }}"
+    )
+    seen = {s for s, _ in rows}
+    rows.extend((s, 0) for (s,) in declared.rows if isinstance(s, URIRef) and s not in seen)
+    namer.want(s for s, _ in rows)
+    namer.resolve(store)
+    used = [SourceUse(namer.term(s), n) for s, n in rows]
+    used.sort(key=lambda u: (-u.citing, u.source.text))
+    return used
+
+
+@dataclass
+class Dated:
+    """A thing with a date (``thb:date``), for the home timeline."""
+
+    date: str
+    date_text: str
+    thing: Term
+    kind: Term | None
+
+
+def dated_things(store: Store, iris: Iris, namer: Namer) -> list[Dated]:
+    """Everything with a ``thb:date``, in time order, with its asserted class."""
+    query = (
+        f"SELECT DISTINCT ?x ?d WHERE {{ ?x {bindings.term(THB.date)} ?d . "
+        f"FILTER(isIRI(?x) && isLiteral(?d)) }} LIMIT {TIMELINE_LIMIT}"
+    )
+    rows = [(x, d) for x, d in store.query(query).rows if isinstance(d, Literal)]
+    kinds: dict[str, URIRef] = {}
+    if rows:
+        type_query = (
+            "SELECT ?x ?t WHERE { "
+            + bindings.values("x", sorted({x for x, _ in rows if isinstance(x, URIRef)}))
+            + f" GRAPH ?g {{ ?x {bindings.term(RDF.type)} ?t }} "
+            f"FILTER(?g != {bindings.iri_term(iris.inferred_graph)}) }}"
+        )
+        for x, t in store.query(type_query).rows:
+            if isinstance(t, URIRef):
+                kinds.setdefault(str(x), t)
+    namer.want(x for x, _ in rows)
+    namer.want(kinds.values())
+    namer.resolve(store)
+    out = [
+        Dated(
+            date=date_sort_key(str(d)),
+            date_text=format_date(str(d), namer.lang),
+            thing=namer.term(x),  # type: ignore[arg-type]
+            kind=namer.term(kinds[str(x)]) if str(x) in kinds else None,
+        )
+        for x, d in rows
+    ]
+    out.sort(key=lambda e: (e.date, e.thing.text))
+    return out
+
+
+def largest_breakdowns(store: Store, namer: Namer, limit: int = 2) -> list[Breakdown]:
+    """The totals with the most parts, each as a breakdown (headline charts)."""
+    query = (
+        f"SELECT ?total (COUNT(DISTINCT ?part) AS ?n) WHERE {{ ?part {bindings.term(THB.partOf)} "
+        f"?total . FILTER(isIRI(?total)) }} GROUP BY ?total ORDER BY DESC(?n) ?total LIMIT {limit}"
+    )
+    out = []
+    for total, _ in store.query(query).rows:
+        if isinstance(total, URIRef):
+            found = breakdown_of(store, namer, str(total))
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def breakdown_of(store: Store, namer: Namer, total: str) -> Breakdown | None:
+    """The breakdown of the total figure ``total`` (None when it has no parts)."""
+    result = store.query(f"SELECT ?p ?o WHERE {{ {bindings.iri_term(total)} ?p ?o }}")
+    own = figures.own_props((p, o) for p, o in result.rows if isinstance(p, URIRef))  # type: ignore[misc]
+    parts = figures.fetch_parts(store, total)
+    datasets = {str(d) for props in (own, *parts.values()) for d in props.get(QB.dataSet, [])}
+    units = figures.fetch_units(store, datasets)
+    figures.want_names(namer, {total: own, **parts}, units)
+    namer.resolve(store)
+    triples: list = []  # type: ignore[type-arg]
+    figure = figures.build_figure(total, own, namer, units, triples, is_self=True)
+    return figures.build_breakdown(figure, own, parts, namer, units, triples)
+
+
+def class_members(store: Store, cls: str) -> list[str]:
+    """IRIs of every member of ``cls`` (asserted or inferred)."""
+    query = (
+        f"SELECT DISTINCT ?s WHERE {{ ?s {bindings.term(RDF.type)} {bindings.iri_term(cls)} . "
+        "FILTER(isIRI(?s)) }"
+    )
+    return [str(s) for (s,) in store.query(query).rows if s is not None]
+
+
+def sort_by_label(members: list[str], index: LabelIndex, lang: str) -> list[str]:
+    """Members sorted by their label in ``lang`` (accents and case ignored)."""
+    return sorted(members, key=lambda m: (fold(index.label(m, lang).text), m))
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    """A named query from ``queries/*.rq``: its title, description and text."""
+
+    name: str
+    title: str
+    description: str
+    text: str
+
+
+_HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$", re.IGNORECASE)
+
+
+def example_queries(folder: Path) -> list[ExampleQuery]:
+    """The named queries of ``folder`` (``# title:`` and ``# description:`` header lines)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"cannot read query {path.name}: {e}") from e
+        fields = {"title": "", "description": ""}
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            match = _HEADER.match(line)
+            if match:
+                fields[match.group(1).lower()] = match.group(2).strip()
+        title = fields["title"] or path.stem.replace("-", " ").replace("_", " ")
+        found.append(ExampleQuery(path.stem, title, fields["description"], text))
+    return found
+
+
+def asserted_types(
+    store: Store, iris: Iris, things: list[str], namer: Namer
+) -> dict[str, list[Term]]:
+    """The classes each thing is stated to have (inferred ones left out)."""
+    if not things:
+        return {}
+    query = (
+        "SELECT ?x ?t WHERE { "
+        + bindings.values("x", things)
+        + f" GRAPH ?g {{ ?x {bindings.term(RDF.type)} ?t }} "
+        f"FILTER(isIRI(?t) && ?g != {bindings.iri_term(iris.inferred_graph)}) }}"
+    )
+    found: dict[str, list[URIRef]] = {}
+    for x, t in store.query(query).rows:
+        if isinstance(t, URIRef) and t not in found.setdefault(str(x), []):
+            found[str(x)].append(t)
+    namer.want(t for ts in found.values() for t in ts)
+    namer.resolve(store)
+    return {x: [namer.term(t) for t in ts] for x, ts in found.items()}

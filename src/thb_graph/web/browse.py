@@ -1,0 +1,122 @@
+"""Browsing: the home page, one page per class (paginated), and label search.
+
+Search runs over a label index (every name, in every language, folded to lower case without
+accents) built once per store version, so "securite" finds "Sécurité" without a query per
+request.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import URIRef
+
+from thb_graph.errors import BadRequestError, NotFoundError
+from thb_graph.kg import overview
+from thb_graph.kg.entity import Namer
+from thb_graph.kg.labels import IndexCache, LabelIndex
+from thb_graph.web import pages, state, urls
+from thb_graph.web.entities import breakdown_chart
+
+bp = Blueprint("browse", __name__)
+
+MAX_QUERY_CHARS = 200
+_CACHE_KEY = "thb_graph.label_index"
+
+
+def label_index() -> LabelIndex:
+    """The label index of the store's current content (built on first use)."""
+    cache = current_app.extensions.get(_CACHE_KEY)
+    if cache is None:
+        cache = current_app.extensions.setdefault(_CACHE_KEY, IndexCache())
+    return cache.get(state().store)  # type: ignore[no-any-return]
+
+
+def _namer() -> Namer:
+    st = state()
+    return Namer(st.iris, pages.language().lang, st.settings.default_language)
+
+
+@bp.get("/")
+def home() -> Response:
+    """What the graph holds, headline charts, a timeline, sources, example questions."""
+    st = state()
+    namer = _namer()
+    lang = namer.lang
+    breakdowns = overview.largest_breakdowns(st.store, namer)
+    charts = [(b, breakdown_chart(b, lang, f"headline-{i}")) for i, b in enumerate(breakdowns, 1)]
+    dated = overview.dated_things(st.store, st.iris, namer)
+    years = [e.date[:4] for e in dated if e.date[:4].isdigit()]
+    queries = overview.example_queries(st.settings.queries_dir)
+    counts = overview.class_counts(st.store, st.iris, namer)
+    names = Counter(c.cls.text.casefold() for c in counts)
+    response = pages.render_page(
+        "home.html",
+        counts=counts,
+        ambiguous={name for name, n in names.items() if n > 1},
+        total=st.store.count(),
+        sources=overview.sources(st.store, namer),
+        charts=charts,
+        dated=dated,
+        first_year=min(years, default=""),
+        last_year=max(years, default=""),
+        queries=[(q, urls.sparql_url(q.text)) for q in queries],
+    )
+    return pages.vary(response, "Accept")
+
+
+@bp.get("/class/<curie>")
+def class_page(curie: str) -> Response:
+    """The members of a class, sorted by label, one page at a time."""
+    st = state()
+    iri = urls.expand_curie(curie)
+    if iri is None:
+        raise NotFoundError(f"no such class: {curie[:100]}")
+    page = pages.page_number()
+    members = overview.class_members(st.store, iri)
+    namer = _namer()
+    namer.want([URIRef(iri)])
+    namer.resolve(st.store)
+    if not members:
+        raise NotFoundError(f"no member of class {curie[:100]} in the graph")
+    ordered = overview.sort_by_label(members, label_index(), namer.lang)
+    size = st.settings.page_size
+    pages_total = max(1, math.ceil(len(ordered) / size))
+    if page > pages_total:
+        raise NotFoundError(f"there is no page {page} of {curie[:100]}")
+    shown = ordered[(page - 1) * size : page * size]
+    namer.want(URIRef(m) for m in shown)
+    namer.resolve(st.store)
+    return pages.render_page(
+        "class.html",
+        cls=namer.term(URIRef(iri)),
+        curie=curie,
+        members=[namer.term(URIRef(m)) for m in shown],
+        total=len(ordered),
+        page=page,
+        pages=pages_total,
+    )
+
+
+@bp.get("/search")
+def search() -> Response:
+    """Things whose English or French names contain the words of ``?q=``."""
+    st = state()
+    q = request.args.get("q", "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadRequestError(f"the search text is longer than {MAX_QUERY_CHARS} characters")
+    page = pages.page_number()
+    hits = label_index().search(q, prefixes=(st.iris.base,)) if q else []
+    size = st.settings.page_size
+    pages_total = max(1, math.ceil(len(hits) / size))
+    shown = hits[(page - 1) * size : page * size]
+    namer = _namer()
+    namer.want(URIRef(h.iri) for h in shown)
+    namer.resolve(st.store)
+    types = overview.asserted_types(st.store, st.iris, [h.iri for h in shown], namer)
+    results = [(namer.term(URIRef(h.iri)), h, types.get(h.iri, [])) for h in shown]
+    return pages.render_page(
+        "search.html", q=q, results=results, total=len(hits), page=page, pages=pages_total
+    )
