@@ -1,0 +1,225 @@
+"""Home, class pages and search: what they list, in which language, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from htmlparse import parse_html
+from thb_graph.config import load_settings
+from thb_graph.kg.labels import LabelIndex, fold
+from thb_graph.kg.overview import example_queries
+from thb_graph.web import create_app
+
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+
+
+def page(client, path: str, **headers: str):  # type: ignore[no-untyped-def]
+    response = client.get(path, headers={"Accept": "text/html", **headers})
+    assert response.status_code == 200, response.data[:500]
+    doc = parse_html(response.data)
+    assert doc.errors == []
+    return response, doc
+
+
+# ---- home ----------------------------------------------------------------------------
+
+
+def test_home_counts_things_per_class_with_links_to_class_pages(pages_client):
+    _, doc = page(pages_client, "/")
+    grid = doc.find("ul", class_="class-grid")
+    counts = {
+        a.find("span", class_="class-name").text(): int(a.find("span", class_="class-count").text())
+        for a in grid.find_all("a")
+    }
+    assert counts["Police office"] == 2
+    assert counts["Ministry"] == 2
+    assert counts["Observation"] == 5
+    link = grid.find("a", href="/class/thb:PoliceOffice")
+    assert link is not None
+
+
+def test_home_lists_sources_with_how_often_they_are_cited(pages_client):
+    _, doc = page(pages_client, "/")
+    items = doc.find("ul", class_="source-list").find_all("li")
+    texts = [li.text() for li in items]
+    assert texts[0].startswith("Country profile: France")
+    assert any(t.startswith("Trafficking in Persons Report 2010") for t in texts)
+
+
+def test_home_timeline_lists_dated_things_in_time_order(pages_client):
+    _, doc = page(pages_client, "/")
+    timeline = doc.find("section", class_="home-timeline")
+    dates = [t.get("datetime") for t in timeline.find_all("time")]
+    assert dates == ["2003-03-18", "2008-12"]
+    assert "Law on Internal Security adopted" in timeline.text()
+
+
+def test_home_shows_the_largest_breakdown_as_a_chart_with_its_table(pages_client):
+    _, doc = page(pages_client, "/")
+    headline = doc.find("section", class_="headline")
+    svg = headline.find("svg", role="img")
+    assert svg is not None and svg.find("title") is not None and svg.find("desc") is not None
+    rows = headline.find("tbody").find_all("tr")
+    assert len(rows) == 3
+
+
+def test_home_example_questions_link_to_their_query_in_the_editor(pages_client):
+    _, doc = page(pages_client, "/")
+    links = doc.find("ul", class_="question-list").find_all("a")
+    (query,) = example_queries(PAGES / "queries")
+    assert [a.text() for a in links] == [query.title] == ["Police offices"]
+    url = urlparse(links[0].get("href"))
+    assert url.path == "/sparql"
+    assert parse_qs(url.query)["query"] == [query.text]
+
+
+def test_home_in_french_has_french_interface_and_labels(pages_client):
+    response, doc = page(pages_client, "/?lang=fr")
+    assert doc.find("html").get("lang") == "fr"
+    assert doc.find("h2", id="holds-heading").text() == "Ce que contient le graphe"
+    names = {s.text() for s in doc.find_all("span", class_="class-name")}
+    assert "Office de police" in names
+    assert doc.find("a", href="/class/thb:PoliceOffice?lang=fr") is not None
+    assert "Accept-Language" in response.vary
+
+
+def test_language_switch_links_to_the_same_page_in_the_other_language(pages_client):
+    _, doc = page(pages_client, "/id/actor/ocrteh")
+    switch = doc.find("nav", class_="lang-switch")
+    french = switch.find("a", hreflang="fr")
+    assert french.get("href") == "/id/actor/ocrteh?lang=fr"
+    assert french.get("lang") == "fr"
+    assert switch.find("a", hreflang="en").get("aria-current") == "true"
+
+
+def test_example_queries_read_title_and_description_headers(tmp_path):
+    (tmp_path / "b.rq").write_text("# title: Second\nSELECT * WHERE { ?s ?p ?o }\n")
+    (tmp_path / "a.rq").write_text(
+        "# title: First\n# description: The first one.\nASK { ?s ?p ?o }\n"
+    )
+    (tmp_path / "c.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n")
+    found = example_queries(tmp_path)
+    assert [(q.name, q.title, q.description) for q in found] == [
+        ("a", "First", "The first one."),
+        ("b", "Second", ""),
+        ("c", "c", ""),
+    ]
+
+
+# ---- class pages ---------------------------------------------------------------------
+
+
+def test_class_page_lists_members_sorted_by_label(pages_client):
+    _, doc = page(pages_client, "/class/thb:Organisation")
+    assert doc.find("h1").text() == "Organisation"
+    members = [li.text() for li in doc.find("ul", class_="member-list").find_all("li")]
+    assert members == sorted(members, key=fold)
+    assert "Ministry of Justice" in members and "French government" in members
+
+
+def test_class_page_is_paginated(pages_store):
+    settings = load_settings(
+        env={}, overrides={"store": "memory", "source_dir": str(PAGES), "page_size": 2}
+    )
+    client = create_app(settings, pages_store).test_client()
+    seen = []
+    for number in (1, 2, 3):
+        _, doc = page(client, f"/class/thb:Organisation?page={number}")
+        seen += [li.text() for li in doc.find("ul", class_="member-list").find_all("li")]
+    assert len(seen) == len(set(seen)) == 6
+    assert client.get("/class/thb:Organisation?page=4").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "curie", ["nope:Thing", "thb:NoSuchClass", "no-colon", "thb:", "thb:a%2Fb"]
+)
+def test_unknown_class_is_404(pages_client, curie):
+    response = pages_client.get(f"/class/{curie}", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json()["ok"] is False
+
+
+# ---- search --------------------------------------------------------------------------
+
+
+def results(doc) -> list[str]:  # type: ignore[no-untyped-def]
+    found = doc.find("ol", class_="results")
+    return [a.text() for a in found.find_all("a", class_="result-title")] if found else []
+
+
+@pytest.mark.parametrize("q", ["securite", "SÉCURITÉ", "Sécurité intérieure", "internal secur"])
+def test_search_ignores_case_and_accents(pages_client, q):
+    _, doc = page(pages_client, f"/search?q={q}")
+    assert "Law on Internal Security" in results(doc)
+
+
+def test_search_finds_acronyms_and_french_names(pages_client):
+    _, doc = page(pages_client, "/search?q=OCRTEH")
+    assert results(doc)[0] == "Central Office for the Repression of Trafficking in Human Beings"
+    _, doc = page(pages_client, "/search?q=ministere de l'interieur")
+    assert results(doc) == ["Ministry of the Interior"]
+
+
+def test_search_shows_results_in_the_chosen_language(pages_client):
+    _, doc = page(pages_client, "/search?q=ministry of the interior&lang=fr")
+    assert results(doc) == ["Ministère de l'Intérieur"]
+    assert doc.find("input", type="hidden", name="lang").get("value") == "fr"
+
+
+def test_search_without_match_says_so(pages_client):
+    _, doc = page(pages_client, "/search?q=zzzz")
+    assert results(doc) == []
+    assert doc.find("p", role="status").text() == "Nothing matches “zzzz”."
+
+
+def test_search_without_text_shows_the_form(pages_client):
+    _, doc = page(pages_client, "/search")
+    assert doc.find("input", id="page-q") is not None
+    assert results(doc) == []
+
+
+def test_search_rejects_overlong_text(pages_client):
+    response = pages_client.get("/search?q=" + "a" * 500, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+
+
+def test_search_escapes_what_was_typed(pages_client):
+    response = pages_client.get("/search?q=<b>x</b>", headers={"Accept": "text/html"})
+    doc = parse_html(response.data)
+    assert doc.find("main").find("b") is None
+    assert "<b>x</b>" in doc.find("h1").text()
+
+
+def test_label_index_ranks_exact_then_prefix_then_word_matches(pages_store):
+    index = LabelIndex.build(pages_store)
+    hits = index.search("ministry")
+    assert (hits[0].iri, hits[0].score) == ("https://w3id.org/thb-graph/ontology#Ministry", 0)
+    entities = index.search("ministry", prefixes=("https://w3id.org/thb-graph/id/",))
+    assert [h.score for h in entities[:2]] == [1, 1]
+    assert {h.iri.rsplit("/", 1)[-1] for h in entities[:2]} == {
+        "ministry-of-the-interior",
+        "ministry-of-justice",
+    }
+    words = index.search("interior")
+    assert words[0].score == 2 and words[0].iri.endswith("ministry-of-the-interior")
+
+
+def test_search_sees_a_change_of_the_store(pages_settings):
+    from thb_graph.kg.load import build_store
+    from thb_graph.kg.store import open_store
+
+    store = open_store(pages_settings)
+    build_store(pages_settings, store, validate=False)
+    client = create_app(pages_settings, store).test_client()
+    _, doc = page(client, "/search?q=brigade")
+    assert results(doc) == []
+    store.update(
+        "INSERT DATA { GRAPH <https://w3id.org/thb-graph/graph/data/extra> { "
+        "<https://w3id.org/thb-graph/id/actor/brigade> "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "Brigade des mineurs"@fr } }'
+    )
+    _, doc = page(client, "/search?q=brigade")
+    assert results(doc) == ["Brigade des mineurs"]
