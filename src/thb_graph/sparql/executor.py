@@ -179,7 +179,7 @@ class Executor(Generic[J, R]):
                 for conn in inherited:
                     conn.close()
                 _serve(child_end, self._target, parent_pid)
-            except BaseException:
+            except BaseException:  # the last resort of a forked child, which must _exit
                 traceback.print_exc(file=sys.stderr)
                 code = 1
             finally:

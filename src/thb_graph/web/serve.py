@@ -1,9 +1,13 @@
 """``thb-graph serve``: the production server (gunicorn) over ``create_app``.
 
-The master process opens the store, builds it if the sources changed (refusing to start
-when the data breaks the shapes: ShapeViolationError carries the report), then lets go of
-it. One gunicorn worker process (``gthread``: many threads that mostly wait) reopens the
-store and serves; the query work itself runs in that worker's pool of forked query
+Before serving, a forked child opens the store and builds it if the sources changed; it
+prints the report and exits 1 when the data breaks the shapes, and the server refuses to
+start. The check runs in a child because RocksDB (under an on-disk Oxigraph store) keeps
+process-wide state, background threads included, that a fork does not carry: a process
+that forks after opening such a store leaves its children with a store engine that cannot
+flush and crashes at exit. So the master never opens the store. One gunicorn worker
+process (``gthread``: many threads that mostly wait) opens the store and serves; the
+query work itself runs in that worker's pool of forked query
 processes (``sparql.executor``, ``settings.workers`` of them), which is where CPU is spent
 and where a timeout kills. One worker, because an on-disk Oxigraph store is opened by one
 process at a time; its threads and query processes give the concurrency.
@@ -13,15 +17,17 @@ process at a time; its threads and query processes give the concurrency.
 
 from __future__ import annotations
 
-import gc
 import logging
+import os
 import sys
+import traceback
 from typing import IO, Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from thb_graph.config import Settings
+from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
 from thb_graph.kg.load import BuildReport, ensure_built
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
@@ -99,17 +105,61 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
 
 def serve(settings: Settings) -> None:
-    """Build or open the store, then serve until stopped (SIGINT/SIGTERM)."""
+    """Build or open the store, then serve until stopped (SIGINT/SIGTERM).
+
+    Raises ShapeViolationError when the data breaks the shapes (the report is printed),
+    StoreError or ConfigError when the store cannot be prepared.
+    """
     logging.basicConfig(
         level=settings.log_level.upper(),
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    store, report = prepare_store(settings)
+    check_store(settings)
+    log.info("serving on http://%s:%s/sparql", settings.host, settings.port)
+    _Server(settings, server_options(settings)).run()
+
+
+def check_store(settings: Settings) -> None:
+    """Prepare the store in a forked child (see the module docstring) and report how it went."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the parent's stack
+        code = 3
+        try:
+            code = _prepare_in_child(settings)
+        except BaseException:  # the last resort of a forked child, which must _exit
+            traceback.print_exc(file=sys.stderr)
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    _preload_web()  # meanwhile, on another core: the worker will inherit these imports
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 1:
+        raise ShapeViolationError("the data does not conform to the shapes", report=None)
+    if code != 0:
+        raise StoreError(f"the store could not be prepared (exit status {code})")
+
+
+def _preload_web() -> None:
+    from thb_graph.web import _blueprints
+
+    _blueprints()
+
+
+def _prepare_in_child(settings: Settings) -> int:
+    try:
+        store, report = prepare_store(settings)
+    except ShapeViolationError as e:
+        text = getattr(e.report, "to_text", None)
+        print(text() if callable(text) else e.message, file=sys.stderr)
+        return 1
+    except ThbGraphError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 2
     if report is not None:
         log.info("built the store: %d triples in %d graphs", report.triples, len(report.graphs))
     store.close()
-    del store
-    gc.collect()  # let go of the store's files before the worker reopens them
-    log.info("serving on http://%s:%s/sparql", settings.host, settings.port)
-    _Server(settings, server_options(settings)).run()
+    return 0
