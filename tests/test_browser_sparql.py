@@ -1,0 +1,105 @@
+"""The query editor in a real Chromium: examples menu, run, result table, shared link.
+
+Chromium comes from the system (/usr/bin/chromium, Debian's package), driven by
+Playwright with ``executable_path``: no browser is downloaded. Under CI=true a missing
+browser fails the test. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from conftest import LiveServer, require_part
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CHROMIUM = os.environ.get("THB_GRAPH_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require_part(Path(CHROMIUM).exists() or bool(shutil.which(CHROMIUM)), f"no {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_part(False, "playwright is not installed")
+        raise
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.thb_requests = []  # type: ignore[attr-defined]
+    page.thb_errors = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.thb_requests.append(r.url))
+    page.on("pageerror", lambda e: page.thb_errors.append(str(e)))
+    page.on("console", lambda m: page.thb_errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+
+
+def _editor_query(page) -> str:  # type: ignore[no-untyped-def]
+    return str(page.evaluate("window.thbYasgui.getTab().getQuery()"))
+
+
+def test_pick_an_example_run_it_and_see_the_table(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert "PREFIX thb: <https://w3id.org/thb-graph/ontology#>" in _editor_query(page)
+
+    options = page.locator("#examples option")
+    assert options.count() >= 2, "the menu lists the examples of queries/"
+    name = options.nth(1).get_attribute("value")
+    page.select_option("#examples", value=name)
+    assert page.locator("#example-description").inner_text().strip()
+    assert _editor_query(page).lstrip().startswith("# title:")
+
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr", timeout=20000)
+    headers = [
+        h.strip().lstrip("?")
+        for h in page.locator(".yasr table.dataTable thead th").all_inner_texts()
+    ]
+    assert any(h for h in headers), headers
+    assert page.locator(".yasr table.dataTable tbody tr").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "sparql-editor.png"), full_page=True)
+
+    origin = urlsplit(live_server.url).netloc
+    elsewhere = [u for u in page.thb_requests if urlsplit(u).netloc not in (origin, "")]
+    assert elsewhere == [], "the editor works offline: nothing is fetched from elsewhere"
+    assert page.thb_errors == []
+
+
+def test_a_shared_link_reopens_the_query(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    page.goto(f"{live_server.url}/sparql?query={quote(query)}")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert _editor_query(page) == query
+    page.click("#share-link")
+    link = page.locator("#share-anchor").get_attribute("href")
+    assert link and "query=" in link
+    page.goto(link)
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert _editor_query(page) == query
+    assert page.thb_errors == []
