@@ -468,3 +468,17 @@ def test_ontology_iri_negotiates_to_the_ontology_graph(pages_client):
     graph = Graph().parse(data=response.data, format="turtle")
     assert (URIRef(THB + "Law"), RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
     assert pages_client.get("/ontology.nt").mimetype == "application/n-triples"
+
+
+# ---- a real server -------------------------------------------------------------------
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("fmt", [None, "turtle", "json-ld", "xml", "nt"])
+def test_rdflib_dereferences_an_entity_of_the_running_server(live_server, fmt):
+    graph = Graph()
+    graph.parse(live_server.url + "/id/actor/ocrteh", format=fmt)
+    ocrteh = URIRef(OCRTEH)
+    assert (ocrteh, URIRef(ORG + "subOrganizationOf"), URIRef(MINISTRY)) in graph
+    assert (URIRef(MINISTRY), RDFS.label, Literal("Ministry of the Interior", lang="en")) in graph
+    assert any(graph.subjects(None, ocrteh))

@@ -333,6 +333,8 @@ def describe(
         desc.profile = profile.key
         desc.highlights = _highlights(profile, statements, profile_links, namer, subject, triples)
     figure_props.pop(iri, None)
+    for part in parts:
+        figure_props.pop(part, None)
     if QB.Observation in classes:
         own = figures.own_props(statements)
         desc.profile = desc.profile or "observation"

@@ -64,6 +64,7 @@ _ACCEPT_ORDER = (
     ("application/rdf+xml", "rdf"),
     ("text/csv", "csv"),
     ("application/json", "jsonld"),
+    ("text/plain", "nt"),
 )
 
 
