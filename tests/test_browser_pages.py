@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import require_part
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
