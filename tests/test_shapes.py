@@ -18,7 +18,7 @@ from rdflib.term import Node
 from thb_graph.config import Settings, load_settings
 from thb_graph.kg.build import build_dataset, load_shapes
 from thb_graph.kg.validate import ValidationReport, validate, validate_sources
-from thb_graph.namespaces import RDF, RDFS, SH
+from thb_graph.namespaces import OWL, RDF, RDFS, SH, THB
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = Path(__file__).resolve().parent / "data" / "shapes"
@@ -107,6 +107,18 @@ def test_every_sparql_check_is_exercised_by_a_broken_fixture(
         fired.update(report.graph.objects(None, SH.sourceConstraint))
     untested = sorted(str(shapes.value(check, RDFS.label)) for check in checks - fired)
     assert untested == [], f"SPARQL checks without a broken fixture: {untested}"
+
+
+def test_every_thb_class_is_the_target_of_a_shape(shapes: Graph, ontology: Graph) -> None:
+    targeted = set(shapes.objects(None, SH.targetClass))
+    thb_classes = [c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(THB))]
+    untargeted = sorted(
+        str(c)
+        for c in thb_classes
+        if not set(ontology.transitive_objects(c, RDFS.subClassOf)) & targeted
+    )
+    assert len(thb_classes) > 50
+    assert untargeted == []
 
 
 def test_messages_name_the_values_they_complain_about(shapes: Graph, ontology: Graph) -> None:
