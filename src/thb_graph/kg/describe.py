@@ -128,7 +128,8 @@ def _incoming(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE "
         f"{{ ?s ?p {me} . FILTER(isIRI(?s)) }} }}"
     )
-    total = int(count.rows[0][0]) if count.rows and count.rows[0][0] is not None else 0  # type: ignore[arg-type]
+    first = count.rows[0][0] if count.rows else None
+    total = int(str(first)) if first is not None else 0
     if total == 0:
         return 0, []
     offset = (page - 1) * page_size

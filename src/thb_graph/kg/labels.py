@@ -99,9 +99,7 @@ def fetch_names(store: Store, iris: Iterable[str]) -> dict[str, list[tuple[URIRe
         query = (
             "SELECT DISTINCT ?x ?p ?l WHERE { "
             + bindings.values("x", batch)
-            + " "
-            + bindings.values("p", LABEL_PREDICATES)
-            + " ?x ?p ?l . FILTER(isLiteral(?l)) }"
+            + f" ?x ?p ?l . FILTER(isLiteral(?l) && {bindings.one_of('p', LABEL_PREDICATES)}) }}"
         )
         for row in store.query(query).rows:
             x, p, lit = row

@@ -67,23 +67,24 @@ def document_ontology(store: Store, iris: Iris, namer: Namer) -> OntologyDoc:
         f"FILTER(isIRI(?t) && {bindings.one_of('p', _READ)}) }}"
     )
     props: dict[str, dict[URIRef, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for t, p, o in result.rows:
-        if isinstance(p, URIRef) and o is not None:
-            props[str(t)][p].append(o)
+    for subject, predicate, obj in result.rows:
+        if isinstance(predicate, URIRef) and obj is not None:
+            props[str(subject)][predicate].append(obj)
     namespace = iris.ontology
     narrower: dict[str, list[URIRef]] = defaultdict(list)
-    for t, values in props.items():
-        for parent in (*values.get(RDFS.subClassOf, []), *values.get(RDFS.subPropertyOf, [])):
-            narrower[str(parent)].append(URIRef(t))
+    for child, links in props.items():
+        for parent in (*links.get(RDFS.subClassOf, []), *links.get(RDFS.subPropertyOf, [])):
+            narrower[str(parent)].append(URIRef(child))
     wanted = [t for t in props if t.startswith(namespace)]
-    for t in wanted:
-        namer.want([URIRef(t)])
-        for values in props[t].values():
-            namer.want(values)
-        namer.want(narrower.get(t, []))
+    for name in wanted:
+        namer.want([URIRef(name)])
+        for objects in props[name].values():
+            namer.want(objects)
+        namer.want(narrower.get(name, []))
     namer.want([URIRef(iris.ontology_iri)])
     namer.resolve(store)
-    classes, properties = [], []
+    classes: list[TermDoc] = []
+    properties: list[TermDoc] = []
     for t in wanted:
         values = props[t]
         types = set(values.get(RDF.type, []))
@@ -113,7 +114,7 @@ def document_ontology(store: Store, iris: Iris, namer: Namer) -> OntologyDoc:
             inverse=[namer.term(v) for v in values.get(OWL.inverseOf, [])],
             flags=[
                 namer.term(v)
-                for v in sorted(types)
+                for v in sorted(types, key=str)
                 if v not in (*CLASS_TYPES, OWL.ObjectProperty, OWL.DatatypeProperty)
             ],
         )

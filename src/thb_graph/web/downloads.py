@@ -119,7 +119,8 @@ def file(name: str) -> Response:
     response.set_etag(found.sha256)
     response.headers["Digest"] = "sha-256=" + _b64(found.sha256)
     response.headers["Cache-Control"] = "no-cache"
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def _b64(hex_digest: str) -> str:

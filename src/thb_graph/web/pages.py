@@ -203,7 +203,7 @@ def serialise(graph: Graph, ext: str) -> bytes:
         context = jsonld_context(state().settings.base_iri)["@context"]
         text = graph.serialize(format="json-ld", context=context, auto_compact=True)
         return text.encode("utf-8")
-    data = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    data = graph.serialize(format=fmt.rdflib_name or "turtle", encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 

@@ -39,7 +39,7 @@ def with_lang(url: str) -> str:
 def page_url(endpoint: str, **values: object) -> str:
     """``url_for`` with the chosen language carried along (None values left out)."""
     clean = {k: v for k, v in values.items() if v is not None}
-    return with_lang(url_for(endpoint, **clean))
+    return with_lang(url_for(endpoint, **clean))  # type: ignore[arg-type]
 
 
 def local_href(iri: str) -> str | None:
