@@ -54,6 +54,17 @@ def test_invalid_case_is_reported_with_focus_message_and_file(
     assert all(r.data_file == f"data/{case.name}" for r in matching)
 
 
+def test_sparql_constraints_still_apply_under_another_base_iri(
+    settings: Settings, source_tree: Path
+) -> None:
+    other = settings.replace(base_iri="http://127.0.0.1:8000/")
+    report = _report_with(other, source_tree, INVALID / "negative-count.ttl")
+    assert [str(r.focus_node) for r in report.violations] == [
+        "http://127.0.0.1:8000/id/observation/negative"
+    ]
+    assert report.violations[0].message == "A count of victims cannot be negative."
+
+
 def test_text_report_has_one_block_per_result(settings: Settings, source_tree: Path) -> None:
     report = _report_with(settings, source_tree, INVALID / "observation-without-source.ttl")
     text = report.to_text()
