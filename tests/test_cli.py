@@ -120,6 +120,8 @@ def test_query_reads_stdin_and_prints_turtle_for_construct(run) -> None:  # type
 
 def test_query_ask_prints_true_or_false(run) -> None:  # type: ignore[no-untyped-def]
     assert run("query", "-", stdin="ASK { ?s ?p ?o }").stdout == "true\n"
+    as_json = run("query", "-", "--format", "json", stdin='ASK { ?s ?p "no such value" }')
+    assert json.loads(as_json.stdout)["boolean"] is False
 
 
 def test_query_row_cap_is_announced_on_stderr(run) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ A new command is a ``@main.command()`` function that calls ``settings_of(ctx)`` 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from thb_graph import __version__
@@ -37,6 +36,7 @@ from thb_graph.kg.stats import GraphStats, graph_stats
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import QueryResult, Store
 from thb_graph.kg.validate import ValidationReport, validate_sources
+from thb_graph.sparql import results
 
 EXIT_OK, EXIT_NOT_CONFORM, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -184,54 +184,12 @@ def format_result(result: QueryResult, fmt: str, settings: Settings) -> str:
         for triple in result.triples:
             graph.add(triple)
         return graph.serialize(format="turtle")
-    if result.kind == "ask":
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+    if result.kind == "ask" and fmt == "table":
         return ("true" if result.boolean else "false") + "\n"
-    if fmt == "json":
-        return _json_results(result)
-    if fmt in ("csv", "tsv"):
-        return _delimited(result, fmt)
+    writers = {"json": results.to_json, "csv": results.to_csv, "tsv": results.to_tsv}
+    if fmt in writers:
+        return writers[fmt](result).decode("utf-8")
     return _table(result, Graph(bind_namespaces="none"), settings)
-
-
-def _json_results(result: QueryResult) -> str:
-    def term(t: Node) -> dict[str, str]:
-        if isinstance(t, URIRef):
-            return {"type": "uri", "value": str(t)}
-        if isinstance(t, BNode):
-            return {"type": "bnode", "value": str(t)}
-        out = {"type": "literal", "value": str(t)}
-        if isinstance(t, Literal) and t.language:
-            out["xml:lang"] = t.language
-        elif isinstance(t, Literal) and t.datatype is not None:
-            out["datatype"] = str(t.datatype)
-        return out
-
-    bindings = [
-        {v: term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-        for row in result.rows
-    ]
-    body = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-
-
-def _delimited(result: QueryResult, fmt: str) -> str:
-    buf = io.StringIO()
-    if fmt == "csv":
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow(["" if t is None else _csv_value(t) for t in row])
-        return buf.getvalue()
-    buf.write("\t".join(f"?{v}" for v in result.variables) + "\n")
-    for row in result.rows:
-        buf.write("\t".join("" if t is None else t.n3() for t in row) + "\n")
-    return buf.getvalue()
-
-
-def _csv_value(t: Node) -> str:
-    return f"_:{t}" if isinstance(t, BNode) else str(t)
 
 
 def _table(result: QueryResult, names: Graph, settings: Settings, width: int = 60) -> str:
