@@ -454,7 +454,11 @@ def test_ontology_page_documents_classes_and_properties_in_both_languages(pages_
     names = {dd.get("lang"): dd.text() for dd in office.find_all("dd", lang=True)}
     assert names["en"].startswith("Police office")
     assert names["fr"].startswith("Office de police")
-    assert "Organisation" in office.text()
+    assert "thb:Organisation" in office.text()
+    members = office.find("a", class_="members-link")
+    assert members.get("href") == "/class/thb:PoliceOffice"
+    assert members.text().startswith("2 members")
+    assert doc.find("article", id="Event").find("a", class_="members-link").text().startswith("1 ")
     co_chaired = doc.find("article", id="coChairedBy")
     facts = {d.find("dt").text(): d.find("dd").text() for d in co_chaired.find_all("div")}
     assert "thb:Organisation" in facts["Domain"]
@@ -482,3 +486,22 @@ def test_rdflib_dereferences_an_entity_of_the_running_server(live_server, fmt):
     assert (ocrteh, URIRef(ORG + "subOrganizationOf"), URIRef(MINISTRY)) in graph
     assert (URIRef(MINISTRY), RDFS.label, Literal("Ministry of the Interior", lang="en")) in graph
     assert any(graph.subjects(None, ocrteh))
+
+
+def test_listed_responsibilities_keep_the_order_of_the_source(pages_client):
+    _, doc = page(pages_client, "/id/actor/ocrteh")
+    row = next(
+        r
+        for r in doc.find_all("div", class_="glance-row")
+        if r.find("dt").text() == "Responsibilities"
+    )
+    assert [li.text() for li in row.find_all("li")] == [
+        "identifying and punishing offences related to procuring",
+        "centralising information",
+    ]
+
+
+def test_page_text_under_the_title_is_the_description(pages_client):
+    _, doc = page(pages_client, "/id/actor/ocrteh")
+    (definition,) = doc.find_all("p", class_="definition")
+    assert definition.text().startswith("Responsible for the fight against trafficking")

@@ -31,7 +31,6 @@ from thb_graph.kg.entity import (
 )
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.profiles import (
-    ABOUT,
     DATE_VALUES,
     SECTION_KEYS,
     Profile,
@@ -40,8 +39,10 @@ from thb_graph.kg.profiles import (
     section_of,
 )
 from thb_graph.kg.store.base import Store
-from thb_graph.namespaces import OWL, QB, RDF, RDFS, THB
+from thb_graph.namespaces import DCTERMS, OWL, QB, RDF, RDFS, SKOS, THB
 
+#: Texts shown under the title of a page.
+HEADER_TEXT = (DCTERMS.description, SKOS.definition, RDFS.comment, THB.claimText)
 #: Inferred statements too obvious to show (they stay in the store).
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 MAX_OUTGOING = 5000
@@ -146,6 +147,24 @@ def _incoming(
     return total, rows
 
 
+def _orders(store: Store, nodes: list[Node]) -> dict[str, int]:
+    """The ``thb:order`` of listed items (tasks, strategies) among ``nodes``."""
+    listed = sorted({str(n) for n in nodes if isinstance(n, URIRef)})
+    if not listed:
+        return {}
+    query = (
+        "SELECT ?x ?o WHERE { "
+        + bindings.values("x", listed)
+        + f" ?x {bindings.term(THB.order)} ?o . FILTER(isLiteral(?o)) }}"
+    )
+    found = {}
+    for x, o in store.query(query).rows:
+        text = str(o)
+        if text.lstrip("-").isdigit():
+            found[str(x)] = int(text)
+    return found
+
+
 def _profile_incoming(store: Store, iri: str, profile: Profile) -> list[tuple[URIRef, URIRef]]:
     predicates = profile.incoming_predicates()
     if not predicates:
@@ -220,6 +239,7 @@ def _highlights(
     namer: Namer,
     subject: URIRef,
     triples: list[Triple],
+    orders: dict[str, int],
 ) -> list[Highlight]:
     shown: set[Node] = set()
     out = []
@@ -244,7 +264,7 @@ def _highlights(
                 )
                 triples.append(pair)
         if values:
-            values.sort(key=lambda t: (t.inferred, t.text))
+            values.sort(key=lambda t: (t.inferred, orders.get(t.iri, 1 << 30), t.text))
             out.append(Highlight(row.key, values))
     return out
 
@@ -316,7 +336,7 @@ def describe(
     desc.definitions = [
         namer.term(o)
         for (p, o) in statements
-        if p in ABOUT and isinstance(o, Literal) and (o.language or lang) == lang
+        if p in HEADER_TEXT and isinstance(o, Literal) and (o.language or lang) == lang
     ]
     desc.sections = _group_sections(subject, statements, nested, namer, triples)
     groups: dict[URIRef, list[Term]] = defaultdict(list)
@@ -332,7 +352,10 @@ def describe(
     )
     if profile:
         desc.profile = profile.key
-        desc.highlights = _highlights(profile, statements, profile_links, namer, subject, triples)
+        linked = [o for (_, o) in statements] + [s for s, _ in profile_links]
+        desc.highlights = _highlights(
+            profile, statements, profile_links, namer, subject, triples, _orders(store, linked)
+        )
     figure_props.pop(iri, None)
     for part in parts:
         figure_props.pop(part, None)

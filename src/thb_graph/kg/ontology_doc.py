@@ -40,6 +40,7 @@ class TermDoc:
     narrower: list[Term] = field(default_factory=list)
     inverse: list[Term] = field(default_factory=list)
     flags: list[Term] = field(default_factory=list)
+    members: int = 0
 
 
 @dataclass
@@ -71,6 +72,11 @@ def document_ontology(store: Store, iris: Iris, namer: Namer) -> OntologyDoc:
         if isinstance(predicate, URIRef) and obj is not None:
             props[str(subject)][predicate].append(obj)
     namespace = iris.ontology
+    counts = store.query(
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s {bindings.term(RDF.type)} ?c . "
+        f"FILTER(STRSTARTS(STR(?c), {bindings.literal_term(Literal(namespace))})) }} GROUP BY ?c"
+    )
+    members = {str(c): int(str(n)) for c, n in counts.rows if n is not None}
     narrower: dict[str, list[URIRef]] = defaultdict(list)
     for child, links in props.items():
         for parent in (*links.get(RDFS.subClassOf, []), *links.get(RDFS.subPropertyOf, [])):
@@ -100,6 +106,7 @@ def document_ontology(store: Store, iris: Iris, namer: Namer) -> OntologyDoc:
             iri=t,
             anchor=t[len(namespace) :],
             kind="class" if is_class else "property",
+            members=members.get(t, 0),
             names={lang: _pick(labels, lang) for lang in ("en", "fr") if _pick(labels, lang)},
             definitions={lang: _pick(defs, lang) for lang in ("en", "fr") if _pick(defs, lang)},
             domains=[namer.term(v) for v in values.get(RDFS.domain, [])],

@@ -130,8 +130,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "example_questions": ("Questions to ask", "Questions à poser"),
     "run_query": ("Run the query", "Lancer la requête"),
     "downloads_intro": (
-        "The whole graph, generated from the store, in five formats.",
-        "Le graphe entier, produit à partir de la base, en cinq formats.",
+        "The whole graph, generated from the store, in every usual RDF format.",
+        "Le graphe entier, produit à partir de la base, dans tous les formats RDF usuels.",
     ),
     "file": ("File", "Fichier"),
     "format": ("Format", "Format"),
