@@ -193,3 +193,30 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# ---- the real France graph (competency questions) ---------------------------------------
+
+ROOT = TESTS.parent
+QUERIES = ROOT / "queries"
+
+
+@pytest.fixture(scope="session", params=LOCAL_STORES)
+def france(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The real France graph, validated, inferred and loaded into each local backend."""
+    real = load_settings(env={}, overrides={"source_dir": str(ROOT), "store": request.param})
+    opened = open_store(real)
+    build_store(real, opened)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def ask(france: Store):  # type: ignore[no-untyped-def]
+    """Run ``queries/NAME.rq`` over the France graph; rows as dicts of rdflib terms."""
+
+    def run(name: str) -> list[dict[str, object]]:
+        text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+        return france.query(text).dicts()  # type: ignore[return-value]
+
+    return run
