@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from htmlparse import parse_html
+from thb_graph.kg.context import word_context
 from thb_graph.web.downloads import human_size
 
 TRIPLE_FILES = [
@@ -123,6 +124,10 @@ def test_json_ld_context_is_published_and_used_by_the_dump(pages_client):
     assert response.mimetype == "application/ld+json"
     context = json.loads(response.data)["@context"]
     assert context["thb"] == "https://w3id.org/thb-graph/ontology#"
+    assert context["partOf"] == "https://w3id.org/thb-graph/ontology#partOf"
+    assert context["subOrganizationOf"] == "http://www.w3.org/ns/org#subOrganizationOf"
+    assert context["label"] == "http://www.w3.org/2000/01/rdf-schema#label"
+    assert context["PoliceOffice"] == "https://w3id.org/thb-graph/ontology#PoliceOffice"
     dump = json.loads(pages_client.get("/download/thb-graph.jsonld").data)
     assert dump["@context"] == context
 
@@ -157,3 +162,23 @@ def test_download_paths_outside_the_list_are_404(pages_client):
 )
 def test_sizes_read_in_units(size, text):
     assert human_size(size) == text
+
+
+def test_words_go_to_the_first_namespace_and_others_keep_their_curie():
+    thb = "https://w3id.org/thb-graph/ontology#"
+    sdmx = "http://purl.org/linked-data/sdmx/2009/dimension#"
+    context = word_context(
+        [sdmx + "refPeriod", thb + "refPeriod", thb + "count", "http://example.org/a-b/"],
+        "https://w3id.org/thb-graph/",
+    )["@context"]
+    assert context["refPeriod"] == thb + "refPeriod"
+    assert sdmx + "refPeriod" not in context.values()
+    assert context["count"] == thb + "count"
+    assert context["sdmx-dimension"] == sdmx
+
+
+def test_entity_json_ld_uses_the_words_of_the_context(pages_client):
+    body = json.loads(pages_client.get("/id/actor/ocrteh.jsonld").data)
+    (node,) = [n for n in body["@graph"] if n["@id"].endswith("actor/ocrteh")]
+    assert "subOrganizationOf" in node and "org:subOrganizationOf" not in node
+    assert "altLabel" in node

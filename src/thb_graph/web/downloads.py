@@ -1,5 +1,7 @@
 """Whole-graph downloads: ``/download/`` lists every dump with its size and SHA-256,
-``/download/{file}`` sends one, ``/download/context.jsonld`` is the published JSON-LD context.
+``/download/{file}`` sends one, ``/download/context.jsonld`` is the published JSON-LD context
+(prefixes plus a plain word for every property and class, see :mod:`thb_graph.kg.context`),
+with which the JSON-LD dump and every entity's JSON-LD are compacted.
 
 Dumps are generated from the store by :mod:`thb_graph.export` (never read from disk) and
 kept in memory per store version; only the fixed file names below exist, so nothing a client
@@ -14,9 +16,11 @@ import threading
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
+from rdflib import Graph
 
 from thb_graph.errors import NotFoundError
-from thb_graph.export import FORMATS, ExportFormat, export, jsonld_context
+from thb_graph.export import FORMATS, ExportFormat, export
+from thb_graph.kg.context import compact_jsonld
 from thb_graph.web import pages, state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
@@ -69,12 +73,19 @@ class DumpCache:
         with self._lock:
             if self._key != key:
                 base = st.settings.base_iri
+                context = pages.published_context()
                 files = {}
                 for fmt in FORMATS.values():
                     name = f"{FILE_STEM}.{fmt.extension}"
-                    files[name] = _file(name, fmt, export(st.store, fmt, base_iri=base))
-                context = json.dumps(jsonld_context(base), indent=2, ensure_ascii=False)
-                files[CONTEXT_FILE] = _file(CONTEXT_FILE, None, context.encode("utf-8"))
+                    if fmt.name == "jsonld":
+                        triples = export(st.store, "nt", base_iri=base)
+                        graph = Graph().parse(data=triples, format="nt")
+                        data = compact_jsonld(graph, context)
+                    else:
+                        data = export(st.store, fmt, base_iri=base)
+                    files[name] = _file(name, fmt, data)
+                text = json.dumps(context, indent=2, ensure_ascii=False)
+                files[CONTEXT_FILE] = _file(CONTEXT_FILE, None, text.encode("utf-8"))
                 self._files, self._key = files, key
             return self._files
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, g, render_template, request
+from flask import Response, current_app, g, render_template, request
 from rdflib import Graph
 
 from thb_graph.errors import BadRequestError, UnknownFormatError
-from thb_graph.export import jsonld_context
+from thb_graph.kg.context import ContextCache, compact_jsonld
 from thb_graph.web import i18n, state, urls
 
 
@@ -196,13 +196,23 @@ def render_page(template: str, *, status: int = 200, **context: Any) -> Response
     return vary(response, "Accept-Language")
 
 
+_CONTEXT_KEY = "thb_graph.jsonld_context"
+
+
+def published_context() -> dict[str, Any]:
+    """The JSON-LD context published at ``/download/context.jsonld`` (per store version)."""
+    cache = current_app.extensions.get(_CONTEXT_KEY)
+    if cache is None:
+        cache = current_app.extensions.setdefault(_CONTEXT_KEY, ContextCache())
+    st = state()
+    return cache.get(st.store, st.settings.base_iri)  # type: ignore[no-any-return]
+
+
 def serialise(graph: Graph, ext: str) -> bytes:
     """``graph`` in the RDF format ``ext`` (JSON-LD compacted with the published context)."""
     fmt = FORMATS[ext]
     if ext == "jsonld":
-        context = jsonld_context(state().settings.base_iri)["@context"]
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-        return text.encode("utf-8")
+        return compact_jsonld(graph, published_context())
     data = graph.serialize(format=fmt.rdflib_name or "turtle", encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
