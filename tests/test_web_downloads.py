@@ -182,3 +182,12 @@ def test_entity_json_ld_uses_the_words_of_the_context(pages_client):
     (node,) = [n for n in body["@graph"] if n["@id"].endswith("actor/ocrteh")]
     assert "subOrganizationOf" in node and "org:subOrganizationOf" not in node
     assert "altLabel" in node
+
+
+def test_dump_urls_are_built_by_format_under_the_mount_point(pages_client):
+    from flask import url_for
+
+    app = pages_client.application
+    with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": "/kg"}):
+        assert url_for("downloads.dump", fmt="ttl") == "/kg/download/thb-graph.ttl"
+    assert pages_client.get("/download/thb-graph.ttl").mimetype == "text/turtle"

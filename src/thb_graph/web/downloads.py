@@ -120,9 +120,15 @@ def index() -> Response:
     )
 
 
+@bp.get(f"/{FILE_STEM}.<fmt>")
+def dump(fmt: str) -> Response:
+    """The whole-graph dump with extension ``fmt`` (``url_for("downloads.dump", fmt="ttl")``)."""
+    return file(f"{FILE_STEM}.{fmt}")
+
+
 @bp.get("/<name>")
 def file(name: str) -> Response:
-    """One dump, by its fixed file name."""
+    """One file of the list, by its fixed name."""
     found = {f.name: f for f in dump_files()}.get(name)
     if found is None:
         raise NotFoundError(f"no such download: {name[:100]}")
