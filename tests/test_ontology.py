@@ -136,6 +136,19 @@ def test_every_thb_term_used_in_the_data_is_declared(ontology: Graph) -> None:
     assert undeclared == {}
 
 
+def test_every_class_and_property_the_data_uses_has_an_english_label(ontology: Graph) -> None:
+    builtins = (str(RDF), str(RDFS), str(OWL), str(XSD))
+    unlabelled: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        for _, p, o in Graph().parse(path, format="turtle"):
+            for term in (p, o) if p == RDF.type else (p,):
+                if str(term).startswith(builtins):
+                    continue
+                if "en" not in _languages(ontology, term, RDFS.label):
+                    unlabelled.setdefault(str(term), set()).add(path.name)
+    assert unlabelled == {}
+
+
 @pytest.fixture(scope="module")
 def inferred(ontology: Graph) -> Graph:
     """The ontology plus a few instances, closed under OWL 2 RL."""
