@@ -69,6 +69,8 @@ def test_void_describes_counts_endpoint_and_dumps(
     dumps = {str(d) for d in graph.objects(dataset, VOID.dataDump)}
     assert any(d.endswith(".ttl") for d in dumps) and any(d.endswith(".trig") for d in dumps)
     assert all("/download/" in d for d in dumps)
+    for dump in dumps:
+        assert client.get(dump.replace("http://localhost", "")).status_code == 200, dump
     assert graph.value(dataset, DCTERMS.license) is not None or not _licensed(store)
 
 
