@@ -96,6 +96,15 @@ def test_every_thb_term_has_english_and_french_labels_and_an_english_definition(
     assert missing == []
 
 
+def test_every_thb_term_is_defined_by_the_ontology(ontology: Graph) -> None:
+    undefined = sorted(
+        str(term)
+        for term in _thb_terms(ontology)
+        if (term, RDFS.isDefinedBy, ONTOLOGY_IRI) not in ontology
+    )
+    assert undefined == []
+
+
 def test_every_thb_term_has_one_label_per_language(ontology: Graph) -> None:
     for term in _thb_terms(ontology):
         labels = [o.language for o in ontology.objects(term, RDFS.label)]
