@@ -10,6 +10,9 @@ costs a dictionary look-up) and the tree is walked for what the endpoint refuses
   otherwise dereference the IRI and read whatever it points to);
 * prefixes used but never declared.
 
+Updates (``check_update``, for ``/sparql/update``) are walked the same way: ``LOAD`` and
+``SERVICE`` are refused, and the ``USING`` graphs are returned to be checked like ``FROM``.
+
 A refused query raises QueryRejectedError; one that does not parse raises QuerySyntaxError
 with the line and column. Nothing here runs a query.
 """
@@ -57,6 +60,61 @@ class CheckedQuery:
 def check_query(text: str) -> CheckedQuery:
     """Parse ``text`` and refuse what the endpoint never runs (see the module docstring)."""
     return _check_cached(text)
+
+
+@dataclass(frozen=True)
+class CheckedUpdate:
+    """What the guard learnt from an update it accepted: its operations (``Modify``,
+    ``InsertData``...) and the graphs its ``USING`` / ``USING NAMED`` clauses name."""
+
+    operations: tuple[str, ...]
+    using: tuple[str, ...] = ()
+    using_named: tuple[str, ...] = ()
+    has_with: bool = False
+
+
+def check_update(text: str) -> CheckedUpdate:
+    """Parse an update and refuse what could reach outside the store: ``LOAD`` (it fetches
+    a URL), ``SERVICE`` anywhere, undeclared prefixes. ``USING`` graphs are returned for the
+    caller to check against the store, like ``FROM`` of a query."""
+    try:
+        tree = parseUpdate(text)
+    except ParseBaseException as e:
+        raise _syntax_error(e) from e
+    except RecursionError as e:
+        raise QueryRejectedError("the update is nested too deeply to be checked") from e
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    for prologue in dict.get(tree, "prologue") or ():
+        found, found_base = _prologue(prologue)
+        prefixes.update(found)
+        base = found_base or base
+    ops = [op for op in dict.get(tree, "request") or () if isinstance(op, CompValue)]
+    for node in _walk(ops):
+        if node.name == "Load":
+            raise QueryRejectedError(
+                f"LOAD is not allowed: the server never fetches a URL ({dict.get(node, 'iri')})"
+            )
+        if node.name == "ServiceGraphPattern":
+            raise QueryRejectedError(
+                f"SERVICE is not allowed: this endpoint never calls another one "
+                f"({dict.get(node, 'term')})"
+            )
+        if node.name == "pname" and (dict.get(node, "prefix") or "") not in prefixes:
+            raise _undeclared(text, dict.get(node, "prefix") or "")
+    using: list[str] = []
+    named: list[str] = []
+    for op in ops:
+        for clause in dict.get(op, "using") or ():
+            is_default = dict.get(clause, "default") is not None
+            term = dict.get(clause, "default" if is_default else "named")
+            (using if is_default else named).append(_resolve(term, prefixes, base))
+    return CheckedUpdate(
+        operations=tuple(op.name for op in ops),
+        using=tuple(using),
+        using_named=tuple(named),
+        has_with=any(dict.get(op, "withClause") is not None for op in ops),
+    )
 
 
 def dataset_for(

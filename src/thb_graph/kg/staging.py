@@ -1,0 +1,195 @@
+"""The staging copy of a write: the store as an rdflib Dataset, and SPARQL Update run on it.
+
+The copy holds every graph (ontology, data, inferred, history), parsed from an N-Quads dump
+of the store; its default graph, as for queries, is the union of the named graphs.
+
+Updates are evaluated here rather than by rdflib's ``evalUpdate`` because that one
+dereferences the IRIs of ``USING`` clauses (it parses whatever they point to) and applies
+deletions and insertions solution by solution. Here:
+
+* ``USING`` / ``USING NAMED`` (from the update or the protocol's ``using-graph-uri`` /
+  ``using-named-graph-uri``) only ever select graphs already in the copy;
+* a ``DELETE``/``INSERT ... WHERE`` collects every deletion and insertion first, then
+  deletes, then inserts (SPARQL 1.1 Update §3.1.3);
+* ``LOAD`` and ``SERVICE`` never get here: ``sparql.guard.check_update`` refuses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pyparsing import ParseBaseException
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql import update as rdflib_update
+from rdflib.plugins.sparql.algebra import translateUpdate
+from rdflib.plugins.sparql.evaluate import evalPart
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.sparql import QueryContext
+from rdflib.term import Node
+
+from thb_graph.errors import BadRequestError, QueryRejectedError
+from thb_graph.kg.store.base import Store
+from thb_graph.kg.store.terms import parse_quads
+from thb_graph.sparql.guard import check_update
+
+#: A statement and its named graph (None: the default graph).
+Quad = tuple[Node, Node, Node, Node | None]
+
+#: rdflib's evaluation of the operations that need no special care here.
+_SIMPLE_OPERATIONS = {
+    "Clear": rdflib_update.evalClear,
+    "Drop": rdflib_update.evalDrop,
+    "Create": rdflib_update.evalCreate,
+    "Add": rdflib_update.evalAdd,
+    "Move": rdflib_update.evalMove,
+    "Copy": rdflib_update.evalCopy,
+    "InsertData": rdflib_update.evalInsertData,
+    "DeleteData": rdflib_update.evalDeleteData,
+    "DeleteWhere": rdflib_update.evalDeleteWhere,
+}
+
+
+def stage(store: Store) -> Dataset:
+    """A copy of every graph of ``store``; its default graph is the union of them."""
+    quads = parse_quads(store.dump("application/n-quads"), "application/n-quads")
+    ds = Dataset(default_union=True)
+    grouped: dict[Node | None, list[tuple[Node, Node, Node]]] = {}
+    for s, p, o, g in quads:
+        name = None if g is None or g == DATASET_DEFAULT_GRAPH_ID else g
+        grouped.setdefault(name, []).append((s, p, o))
+    for name, triples in grouped.items():
+        target = ds.default_graph if name is None else ds.graph(URIRef(str(name)))
+        for triple in triples:
+            target.add(triple)
+    return ds
+
+
+def quad_set(ds: Dataset) -> set[Quad]:
+    """Every statement of ``ds`` with its graph name (None for the default graph)."""
+    out: set[Quad] = set()
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        name = c.identifier if isinstance(c, Graph) else c
+        out.add((s, p, o, None if name in (None, DATASET_DEFAULT_GRAPH_ID) else name))
+    return out
+
+
+def apply_update(
+    ds: Dataset,
+    text: str,
+    *,
+    using: Sequence[str] = (),
+    using_named: Sequence[str] = (),
+) -> None:
+    """Run the SPARQL Update ``text`` on ``ds`` (see the module docstring).
+
+    Raises QuerySyntaxError, QueryRejectedError (LOAD, SERVICE, USING outside the store,
+    protocol and query dataset both given) or BadRequestError (an operation failed).
+    """
+    checked = check_update(text)
+    if (using or using_named) and (checked.using or checked.using_named or checked.has_with):
+        raise BadRequestError(
+            "using-graph-uri / using-named-graph-uri cannot be combined with USING, "
+            "USING NAMED or WITH in the update (SPARQL 1.1 Protocol §2.2.3)"
+        )
+    known = {str(g.identifier) for g in ds.graphs() if len(g) > 0}
+    outside = [
+        g for g in (*using, *using_named, *checked.using, *checked.using_named) if g not in known
+    ]
+    if outside:
+        raise QueryRejectedError(
+            "USING / using-graph-uri may only name graphs of this dataset; not one: "
+            + ", ".join(outside),
+            details=["nothing outside the dataset is ever fetched or read"],
+        )
+    try:
+        parsed = translateUpdate(parseUpdate(text))
+    except (ParseBaseException, RecursionError) as e:  # check_update parsed it already
+        raise QueryRejectedError(f"the update cannot be evaluated: {e}") from e
+    for op in parsed.algebra:
+        _run(ds, op, [URIRef(g) for g in using], [URIRef(g) for g in using_named])
+
+
+def _run(ds: Dataset, op: Any, using: list[URIRef], using_named: list[URIRef]) -> None:
+    ctx = QueryContext(ds, initBindings={})
+    ctx.graph = ds
+    ctx.prologue = op.prologue
+    try:
+        if op.name == "Modify":
+            _modify(ds, ctx, op, using, using_named)
+        elif op.name in _SIMPLE_OPERATIONS:
+            if op.name == "InsertData" and op.triples:
+                # rdflib cannot add to a union graph: put them in the default graph, where
+                # the transaction refuses them with a clear message
+                for triple in op.triples:
+                    ds.default_graph.add(tuple(triple))
+                op.triples = []
+            _SIMPLE_OPERATIONS[op.name](ctx, op)
+        else:
+            raise QueryRejectedError(f"the update operation {op.name} is not supported")
+    except (ValueError, TypeError) as e:
+        if not op.get("silent"):
+            raise BadRequestError(f"the update failed ({op.name}): {e}") from e
+    except Exception as e:  # rdflib signals a refused operation with a bare Exception
+        if type(e) is not Exception:
+            raise
+        if not op.get("silent"):
+            raise BadRequestError(f"the update failed ({op.name}): {e}") from e
+
+
+def _modify(
+    ds: Dataset, ctx: QueryContext, u: Any, using: list[URIRef], using_named: list[URIRef]
+) -> None:
+    """DELETE/INSERT ... WHERE, with USING resolved inside the dataset only."""
+    clauses = u.using or []
+    default = using or [c.default for c in clauses if c.get("default") is not None]
+    named = using_named or [c.named for c in clauses if c.get("named") is not None]
+    if default or named:
+        where_ds = Dataset()
+        for name in named:
+            target = where_ds.graph(URIRef(name))
+            for triple in ds.graph(URIRef(name)):
+                target.add(triple)
+        merged = Graph()
+        for name in default:
+            for triple in ds.graph(URIRef(name)):
+                merged.add(triple)
+        where = QueryContext(where_ds, initBindings={})
+        where.graph = merged
+        where.prologue = ctx.prologue
+    elif u.withClause:
+        where = ctx.pushGraph(ds.graph(u.withClause))
+    else:
+        where = ctx
+    solutions = list(evalPart(where, u.where))
+    # Without WITH, a template triple outside GRAPH is deleted from the union (from every
+    # graph, like DELETE DATA and DELETE WHERE) and inserted into the default graph (which
+    # the transaction refuses: it is never written).
+    with_graph = ds.graph(u.withClause) if u.withClause else None
+    deletions = _instances(ds, with_graph if with_graph is not None else ds, u.delete, solutions)
+    insertions = _instances(
+        ds, with_graph if with_graph is not None else ds.default_graph, u.insert, solutions
+    )
+    for graph, triple in deletions:
+        graph.remove(triple)
+    for graph, triple in insertions:
+        graph.add(triple)
+
+
+def _instances(
+    ds: Dataset, default: Graph, clause: Any, solutions: list[Any]
+) -> list[tuple[Graph, tuple[Node, Node, Node]]]:
+    """The statements a DELETE or INSERT template makes from every solution."""
+    if not clause:
+        return []
+    fill = rdflib_update._fillTemplate  # type: ignore[attr-defined]  # no public equivalent
+    out: list[tuple[Graph, tuple[Node, Node, Node]]] = []
+    for solution in solutions:
+        out += [(default, t) for t in fill(clause.triples or [], solution)]
+        for name, template in (clause.quads or {}).items():
+            graph_name = solution.get(name)
+            if not isinstance(graph_name, URIRef):
+                continue
+            out += [(ds.graph(graph_name), t) for t in fill(template, solution)]
+    return out
