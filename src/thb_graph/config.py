@@ -67,6 +67,9 @@ class Settings:
     write_token_name: str = _setting(
         "editor", "Name recorded in the write history for the holder of the write token."
     )
+    write_timeout_s: float = _setting(
+        60.0, "Seconds a write may take to be staged, validated and inferred (then 503)."
+    )
     page_size: int = _setting(50, "Items per page on class pages, search and incoming links.")
     default_language: str = _setting("en", "Language of labels when the client states none.")
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
