@@ -129,12 +129,12 @@ def _run(ds: Dataset, op: Any, using: list[URIRef], using_named: list[URIRef]) -
         else:
             raise QueryRejectedError(f"the update operation {op.name} is not supported")
     except (ValueError, TypeError) as e:
-        if not op.get("silent"):
+        if not op.silent:
             raise BadRequestError(f"the update failed ({op.name}): {e}") from e
     except Exception as e:  # rdflib signals a refused operation with a bare Exception
         if type(e) is not Exception:
             raise
-        if not op.get("silent"):
+        if not op.silent:
             raise BadRequestError(f"the update failed ({op.name}): {e}") from e
 
 

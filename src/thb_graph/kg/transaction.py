@@ -328,18 +328,22 @@ def _check_protected(iris: Iris, added: set[Quad], removed: set[Quad]) -> None:
     for quad in (*added, *removed):
         if quad[3] is None or quad[3] in protected:
             counts[quad[3]] = counts.get(quad[3], 0) + 1
-    if not counts:
-        return
-    graph, count = next(iter(counts.items()))
-    if graph is None:
-        raise ForbiddenError(
-            f"the write changes {count} statement(s) of the default graph; "
-            + _DEFAULT_GRAPH_MESSAGE
-        )
-    raise ForbiddenError(
-        f"the write would change {count} statement(s) of <{graph}>: "
-        f"{protected[URIRef(str(graph))]}; nothing was changed"
-    )
+    messages = []
+    for graph in (None, *protected):  # a fixed order, so the first message is predictable
+        if graph not in counts:
+            continue
+        if graph is None:
+            messages.append(
+                f"the write changes {counts[graph]} statement(s) of the default graph; "
+                + _DEFAULT_GRAPH_MESSAGE
+            )
+        else:
+            messages.append(
+                f"the write would change {counts[graph]} statement(s) of <{graph}>: "
+                f"{protected[graph]}; nothing was changed"
+            )
+    if messages:
+        raise ForbiddenError(messages[0], details=messages[1:])
 
 
 def _data_graphs(ds: Dataset, iris: Iris, touched: set[Node | None]) -> list[Graph]:
