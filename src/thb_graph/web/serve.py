@@ -24,7 +24,7 @@ import traceback
 from typing import IO, Any
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from thb_graph.config import Settings
 from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
