@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from thb_graph.errors import QueryRejectedError, QuerySyntaxError
+from thb_graph.sparql import guard
 from thb_graph.sparql.guard import CheckedQuery, check_query, dataset_for
 from thb_graph.sparql.protocol import QueryRequest
 
@@ -63,11 +64,41 @@ def test_updates_are_refused(update: str) -> None:
 
 def test_malformed_query_gives_line_and_column() -> None:
     with pytest.raises(QuerySyntaxError) as info:
-        check_query("SELECT * WHERE {\n  ?s ?p \n")
+        check_query("SELECT * FROM <http://e/g> WHERE {\n  ?s ?p \n")
     error = info.value
     assert error.line is not None and error.line >= 1
     assert error.column is not None and error.column >= 1
     assert f"line {error.line}" in error.message
+
+
+def test_plain_queries_pass_on_their_tokens_without_a_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(guard, "parseQuery", no_parse)
+    query = (
+        "PREFIX org: <http://www.w3.org/ns/org#> # SERVICE in a comment\n"
+        "SELECT ?o ('FROM a string' AS ?x) WHERE { ?o a org:Organization ; "
+        'org:note """LOAD <x>""" . FILTER(?o != <http://e/SERVICE>) }'
+    )
+    assert check_query(query) == CheckedQuery("select")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ?o . service <http://e/> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o } # comment\n SERVICE",
+        "SELECT * WHERE { ?s <http://e/p> 'a' . SERVICE<http://e/>{ ?s ?p ?o } }",
+        'SELECT * WHERE { ?s ?p "a\\" " . SERVICE <http://e/> { ?s ?p ?o } }',
+        "SELECT * WHERE { ?s ?p 'it''s' SERVICE <http://e/> { ?s ?p ?o } }",
+    ],
+)
+def test_service_next_to_strings_iris_and_comments_is_still_seen(query: str) -> None:
+    with pytest.raises((QueryRejectedError, QuerySyntaxError)):
+        check_query(query)
 
 
 def test_undeclared_prefix_is_a_syntax_error_at_its_place() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from thb_graph.errors import QuerySyntaxError
 from thb_graph.kg.store.base import Store
 from thb_graph.sparql import negotiate, results
 from thb_graph.sparql.guard import check_query, dataset_for
@@ -45,9 +46,15 @@ def answer(store: Store, request: QueryRequest, *, max_rows: int) -> Answer:
         chosen_default, chosen_named = dataset_for(request, checked, store.graph_names())
         default = list(chosen_default) or [EMPTY_GRAPH]
         named = list(chosen_named) or [EMPTY_GRAPH]
-    result = store.query(
-        request.query, default_graphs=default, named_graphs=named, max_rows=max_rows
-    )
+    try:
+        result = store.query(
+            request.query, default_graphs=default, named_graphs=named, max_rows=max_rows
+        )
+    except QuerySyntaxError:
+        # The query passed on its tokens; the full parse explains the error in the words
+        # of the SPARQL grammar (and raises), else the store's own message stands.
+        check_query(request.query, full=True)
+        raise
     body = results.serialise(result, negotiate.canonical(media_type), cap=max_rows)
     count = len(result.triples) if result.kind == "graph" else len(result.rows)
     return Answer(body, media_type, result.kind, result.truncated, count)
