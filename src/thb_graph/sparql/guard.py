@@ -1,7 +1,9 @@
 """Guards on a query before it reaches the store, decided on its parse tree, not its text.
 
-The query is parsed with rdflib's SPARQL grammar (the parse is cached, so a repeated query
-costs a dictionary look-up) and the tree is walked for what the endpoint refuses:
+A query whose tokens (``sparql.lexer``) hold none of the keywords that could reach outside
+the dataset or write (SERVICE, FROM, LOAD, INSERT...) and whose prefixes are all declared
+passes at once. Any other is parsed with rdflib's SPARQL grammar (cached, so a repeated
+query costs a dictionary look-up) and the tree is walked for what the endpoint refuses:
 
 * ``SERVICE`` anywhere (a federated call would make the server fetch a URL);
 * any update (``LOAD``, ``INSERT``, ``CLEAR``...): the query endpoint never writes;
@@ -9,9 +11,6 @@ costs a dictionary look-up) and the tree is walked for what the endpoint refuses
   naming anything that is not a named graph of the store (a store such as rdflib would
   otherwise dereference the IRI and read whatever it points to);
 * prefixes used but never declared.
-
-Updates (``check_update``, for ``/sparql/update``) are walked the same way: ``LOAD`` and
-``SERVICE`` are refused, and the ``USING`` graphs are returned to be checked like ``FROM``.
 
 A refused query raises QueryRejectedError; one that does not parse raises QuerySyntaxError
 with the line and column. Nothing here runs a query.
