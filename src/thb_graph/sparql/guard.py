@@ -30,7 +30,7 @@ from rdflib.plugins.sparql.parser import Prologue, Update1, parseQuery, parseUpd
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from thb_graph.errors import QueryRejectedError, QuerySyntaxError
-from thb_graph.sparql.lexer import LexError, tokens
+from thb_graph.sparql.lexer import LexError, Token, tokens
 from thb_graph.sparql.protocol import QueryRequest
 
 QueryForm = Literal["select", "ask", "construct", "describe"]
@@ -90,6 +90,7 @@ def check_query(text: str, *, full: bool = False) -> CheckedQuery:
 
 def _check_tokens(text: str) -> CheckedQuery | None:
     found = list(tokens(text))
+    _check_nesting(found)
     form: QueryForm | None = None
     declared: set[str] = set()
     used: set[str] = set()
@@ -111,6 +112,27 @@ def _check_tokens(text: str) -> CheckedQuery | None:
     if form is None or not used <= declared:
         return None
     return CheckedQuery(form)
+
+
+#: Deepest nesting of brackets a query may have: the store's parser recurses, and a query
+#: nested thousands deep would crash the process running it.
+MAX_NESTING = 64
+
+
+def _check_nesting(found: list[Token]) -> None:
+    depth = 0
+    for token in found:
+        if token.kind != "punct":
+            continue
+        if token.text in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryRejectedError(
+                    f"the query is nested more than {MAX_NESTING} levels deep "
+                    f"(at offset {token.start}); this endpoint refuses deeper nesting"
+                )
+        elif token.text in "})]":
+            depth -= 1
 
 
 @dataclass(frozen=True)
