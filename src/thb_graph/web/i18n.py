@@ -91,6 +91,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "place": ("Place", "Lieu"),
     "source": ("Source", "Source"),
     "sources": ("Sources", "Sources"),
+    "source_colon": ("Source:", "Source\u00a0:"),
     "reported_by": ("reported by", "selon"),
     "about": ("about", "environ"),
     "derived": ("derived", "calculé"),
