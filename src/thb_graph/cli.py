@@ -344,6 +344,18 @@ def load(ctx: click.Context, store_spec: str | None, extra: tuple[str, ...]) -> 
 
 
 @main.command()
+@click.option("--triples", type=click.IntRange(min=1), required=True, help="Triples to write.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed: same seed, same data.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="N-Triples file.")
+def synth(triples: int, seed: int, out: str) -> None:
+    """Write synthetic THB data for benchmarks (own namespace; load it with --with)."""
+    from thb_graph.synth import write_synthetic_file
+
+    written = write_synthetic_file(out, triples=triples, seed=seed)
+    click.echo(f"wrote {written} synthetic triples to {out}", err=True)
+
+
+@main.command()
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8000).")
 @click.option("--workers", type=int, help="Query worker processes.")
