@@ -1,8 +1,8 @@
 """HTTP hygiene shared by the endpoint and metadata views.
 
 One log line per request (method, path, status, duration, size), ``nosniff`` on every
-answer, a Content-Security-Policy with ``frame-ancestors`` on the pages this module's
-callers serve, CORS for reads (any origin, never credentials), weak ETags derived from
+answer, a Content-Security-Policy with ``frame-ancestors`` on every answer (unless a view
+set its own), CORS for reads (any origin, never credentials), weak ETags derived from
 the store version with 304 on ``If-None-Match``, and ``Cache-Control``.
 """
 
@@ -36,6 +36,7 @@ def start_timer() -> None:
 def finish(response: Response) -> Response:
     """Log the request and set headers every answer gets (``after_app_request``)."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    secure(response)  # every page, whichever blueprint served it (a view may set its own)
     started = g.get("thb_started")
     took_ms = (time.perf_counter() - started) * 1000 if started is not None else -1.0
     size = response.calculate_content_length()
