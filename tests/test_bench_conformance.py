@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from conformance_lib.compare import compare_answers, rows_isomorphic
-from conformance_lib.formats import parse_answer, parse_csv
+from conformance_lib.formats import parse_answer, parse_csv, parse_rdf_answer
 from conformance_lib.querytext import dataset_iris, has_order_by
 from conformance_lib.terms import (
     XSD,
@@ -158,3 +158,21 @@ def test_query_text_order_by_only_counts_at_the_top_level() -> None:
 def test_query_text_from_clauses_resolve_against_base() -> None:
     query = "BASE <file:///t/q.rq>\nSELECT * FROM <d.ttl> FROM NAMED <http://x/g> { ?s ?p ?o }"
     assert dataset_iris(query, "file:///elsewhere/") == ["file:///t/d.ttl", "http://x/g"]
+
+
+def test_rdf_result_sets_are_read_with_their_index_as_order() -> None:
+    turtle = b"""
+    @prefix rs: <http://www.w3.org/2001/sw/DataAccess/tests/result-set#> .
+    [] a rs:ResultSet ; rs:resultVariable "x" ;
+       rs:solution [ rs:index 2 ; rs:binding [ rs:variable "x" ; rs:value <http://ex/b> ] ] ,
+                   [ rs:index 1 ; rs:binding [ rs:variable "x" ; rs:value <http://ex/a> ] ] .
+    """
+    answer = parse_rdf_answer(turtle, "text/turtle")
+    assert answer == Solutions(("x",), ({"x": A}, {"x": B}), ordered=True)
+    assert not compare_answers(answer, sols({"x": B}, {"x": A}, variables=("x",))).equal
+
+
+def test_a_graph_without_result_set_vocabulary_is_a_construct_answer() -> None:
+    answer = parse_rdf_answer(b"<http://ex/a> <http://ex/p> _:n .", "text/turtle")
+    assert isinstance(answer, Triples)
+    assert compare_answers(answer, Triples(frozenset({(A, P, BNode("other"))}))).equal

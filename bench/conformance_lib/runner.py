@@ -9,13 +9,14 @@ as ``application/sparql-query`` (with ``BASE`` set to its file, as the suites as
 otherwise the union of all graphs) and the ``qt:graphData`` ones with ``named-graph-uri``;
 ``Accept`` asks for the format of the expected result.
 
-Why the Flask test client and not a ``thb-graph serve`` process: a server opens its own
-store from its settings and builds it from the project's sources, and nothing in the HTTP
-interface loads arbitrary data, so a server cannot be handed a fresh store per test (and an
-in-memory store cannot be shared with another process at all). The test client drives the
-same WSGI application: request parsing, guards, negotiation, the forked query workers with
-their timeout, the result writers and the error handlers; only gunicorn's socket layer is
-left out.
+Why not a ``thb-graph serve`` process: a server opens its own store from its settings and
+builds it from the project's sources, and nothing in the HTTP interface loads arbitrary
+data unvalidated, so a server cannot be handed a fresh store per test (and an in-memory
+store cannot be shared with another process at all). So the app runs in this process and is
+asked through the Flask test client (the default) or, with ``via="http"``, over real HTTP on
+a loopback port (see ``transport``). Both drive the same WSGI application: request parsing,
+guards, negotiation, the forked query workers with their timeout, the result writers and
+the error handlers; only gunicorn's own socket layer is left out.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Literal
 from urllib.parse import unquote, urlparse
 
 import pyoxigraph as ox
+import requests
 
 from conformance_lib.compare import compare_answers
 from conformance_lib.formats import (
@@ -41,6 +43,7 @@ from conformance_lib.formats import (
 from conformance_lib.manifest import EVALUATION_TYPES, Case
 from conformance_lib.querytext import dataset_iris, has_order_by
 from conformance_lib.terms import Answer, Triples
+from conformance_lib.transport import Via, post_query
 from thb_graph.config import Settings
 from thb_graph.errors import QueryRejectedError, QuerySyntaxError, ThbGraphError
 from thb_graph.kg.store import open_store
@@ -51,7 +54,6 @@ from thb_graph.web.endpoint import executor
 
 Status = Literal["passed", "failed", "errored", "refused", "skipped"]
 STATUSES: tuple[Status, ...] = ("passed", "failed", "errored", "refused", "skipped")
-SPARQL_QUERY = "application/sparql-query"
 #: The Accept sent for a SELECT or ASK whose expected result is written in RDF.
 RDF_RESULT_ACCEPT = "application/sparql-results+json"
 
@@ -74,6 +76,7 @@ class Options:
     store: str = "memory"
     numeric_by_value: bool = True
     timeout_s: float = 10.0
+    via: Via = "client"
 
 
 class _LogCapture(logging.Handler):
@@ -111,14 +114,31 @@ def _run(case: Case, options: Options) -> Outcome:
     settings = Settings().replace(store=options.store, workers=1, query_timeout_s=options.timeout_s)
     store = open_store(settings)
     try:
+        loaded: set[str] = set()
         for path in files:
             try:
-                store.load(_ntriples(path), "application/n-triples", path.as_uri())
+                triples = _ntriples(path)
+                if triples.strip():
+                    store.load(triples, "application/n-triples", path.as_uri())
+                    loaded.add(path.as_uri())
             except (ThbGraphError, SyntaxError, OSError) as e:
                 return Outcome(case, "errored", f"data not loadable: {path.name}: {e}")
-        return _ask(case, options, settings, store, query, expected)
+        params = _protocol_graphs(case, query, loaded)
+        return _ask(case, options, settings, store, query, params, expected)
     finally:
         store.close()
+
+
+def _protocol_graphs(case: Case, query: str, loaded: set[str]) -> list[tuple[str, str]]:
+    """``default-graph-uri`` for the data, ``named-graph-uri`` for the graph data; none when
+    the query has FROM or FROM NAMED (its own dataset then wins, as the suites expect).
+    Empty files are left out: a store has no empty graphs, and the guard refuses a graph it
+    does not have; leaving one out of the dataset is what an empty file means anyway."""
+    if case.query is None or dataset_iris(query, case.query.as_uri()):
+        return []
+    params = [("default-graph-uri", p.as_uri()) for p in case.data if p.as_uri() in loaded]
+    params += [("named-graph-uri", p.as_uri()) for p in case.graph_data if p.as_uri() in loaded]
+    return params
 
 
 def _files(case: Case, query: str) -> list[Path]:
@@ -128,7 +148,7 @@ def _files(case: Case, query: str) -> list[Path]:
         parsed = urlparse(iri)
         if parsed.scheme == "file" and Path(unquote(parsed.path)).is_file():
             named.append(Path(unquote(parsed.path)))
-    return list(dict.fromkeys(p.resolve() for p in named))
+    return list(dict.fromkeys(named))
 
 
 def _ntriples(path: Path) -> bytes:
@@ -149,30 +169,32 @@ def _accept(result: Path, expected: Answer) -> str:
 
 
 def _ask(
-    case: Case, options: Options, settings: Settings, store: Store, query: str, expected: Answer
+    case: Case,
+    options: Options,
+    settings: Settings,
+    store: Store,
+    query: str,
+    params: list[tuple[str, str]],
+    expected: Answer,
 ) -> Outcome:
     assert case.result is not None
     accept = _accept(case.result, expected)
-    params = [("default-graph-uri", p.resolve().as_uri()) for p in case.data]
-    params += [("named-graph-uri", p.resolve().as_uri()) for p in case.graph_data]
     app = create_app(settings, store)
     capture = _LogCapture()
     logger = logging.getLogger("thb_graph")
     logger.addHandler(capture)
     try:
-        response = app.test_client().post(
-            "/sparql",
-            query_string=params,
-            data=query.encode("utf-8"),
-            headers={"Content-Type": SPARQL_QUERY, "Accept": accept},
+        reply = post_query(
+            app, params, query, accept, via=options.via, timeout_s=options.timeout_s + 30
         )
+    except requests.RequestException as e:
+        return Outcome(case, "errored", f"no answer over HTTP: {e}")
     finally:
         logger.removeHandler(capture)
         executor(app).close()
-    body = response.get_data()
-    if response.status_code != 200:
-        return _error(case, query, response.status_code, body, capture.lines)
-    media_type = (response.mimetype or "").lower()
+    body, media_type = reply.body, reply.media_type
+    if reply.status != 200:
+        return _error(case, query, reply.status, body, capture.lines)
     if media_type != accept:
         return Outcome(case, "errored", f"asked for {accept}, got {media_type}")
     try:
