@@ -429,3 +429,16 @@ def test_one_log_line_per_request_with_status_and_duration(
     lines = [r.getMessage() for r in caplog.records if r.name == "thb_graph.access"]
     assert len(lines) == 1
     assert " 400 " in lines[0] and "ms" in lines[0]
+
+
+def test_repeated_request_is_answered_from_the_cache_until_the_store_changes(
+    app: Flask, client: FlaskClient
+) -> None:
+    query = {"query": ORGS + " # cache probe", "format": "tsv"}
+    first = client.get("/sparql", query_string=query)
+    again = client.get("/sparql", query_string=query)
+    assert (first.headers["X-THB-Cache"], again.headers["X-THB-Cache"]) == ("miss", "hit")
+    assert again.data == first.data and again.mimetype == first.mimetype
+    app.extensions["thb_graph"].store.write_meta("cache-probe", "changed")
+    after = client.get("/sparql", query_string=query)
+    assert after.headers["X-THB-Cache"] == "miss"

@@ -1,6 +1,7 @@
 """The ``/sparql`` endpoint: adapts Flask's request and response to ``thb_graph.sparql``.
 
-GET, POST and HEAD run a query (through the process pool of ``sparql.executor``); OPTIONS
+GET, POST and HEAD run a query (through the process pool of ``sparql.executor``; a
+repeated identical request is answered from a cache keyed by the store version); OPTIONS
 answers CORS preflights. Without a query, a browser gets the query editor and any other
 client the SPARQL service description. A browser following a shared link
 (``/sparql?query=...``, no ``format=``) gets the editor with that query in it.
@@ -17,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from thb_graph.namespaces import PREFIXES
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.answer import Answer, answer
+from thb_graph.sparql.cache import ResultCache, cache_key
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.examples import load_examples
 from thb_graph.sparql.executor import Executor
@@ -31,6 +33,7 @@ bp.after_request(http.secure)
 #: The vendored YASGUI release (see scripts/vendor-yasgui.sh).
 YASGUI_VERSION = "4.6.2"
 _EXTENSION_KEY = "thb_graph.endpoint"
+_CACHE_KEY = "thb_graph.endpoint.cache"
 _lock = threading.Lock()
 
 
@@ -65,8 +68,9 @@ def sparql() -> Response:
 
 def _run(query_request: QueryRequest) -> Response:
     st = state()
+    version = st.store.version()
     tag = http.etag_for(
-        st.store.version(),
+        version,
         query_request.query,
         query_request.default_graphs,
         query_request.named_graphs,
@@ -76,8 +80,24 @@ def _run(query_request: QueryRequest) -> Response:
     held = http.not_modified(tag)
     if held is not None:
         return http.allow_reads_from_anywhere(held)
-    result = executor(current_app).run(query_request, st.settings.query_timeout_s)
+    cache = answer_cache(current_app)
+    key = cache_key(
+        version,
+        query_request.query,
+        f"{query_request.accept}\x1f{query_request.format}",
+        query_request.default_graphs,
+        query_request.named_graphs,
+        st.settings.max_result_rows,
+    )
+    result = cache.get(key)
+    if result is None:
+        result = executor(current_app).run(query_request, st.settings.query_timeout_s)
+        cache.put(key, result)
+        hit = "miss"
+    else:
+        hit = "hit"
     response = Response(result.body, content_type=_content_type(result.media_type))
+    response.headers["X-THB-Cache"] = hit
     response.headers["X-THB-Truncated"] = "true" if result.truncated else "false"
     response.headers["X-THB-Result-Count"] = str(result.count)
     if query_request.method in ("GET", "HEAD"):
@@ -102,6 +122,24 @@ def executor(app: Flask) -> Executor[QueryRequest, Answer]:
             pool = Executor(target, size=st.settings.workers, version=st.store.version)
             app.extensions[_EXTENSION_KEY] = pool
     return pool
+
+
+class AnswerCache(ResultCache[Answer]):
+    """Answers of repeated identical requests, weighed by their body size."""
+
+    @staticmethod
+    def size_of(value: object) -> int:
+        """The size of an answer's body."""
+        return len(value.body) if isinstance(value, Answer) else 1
+
+
+def answer_cache(app: Flask) -> AnswerCache:
+    """The answer cache of this app (keys start with the store version, so a write makes
+    old answers unreachable)."""
+    cache: AnswerCache | None = app.extensions.get(_CACHE_KEY)
+    if cache is None:
+        cache = app.extensions.setdefault(_CACHE_KEY, AnswerCache())
+    return cache
 
 
 def editor(query: str | None) -> Response:

@@ -23,7 +23,7 @@ CSP = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 READ_METHODS = "GET, HEAD, POST, OPTIONS"
-EXPOSED = "ETag, Content-Length, X-THB-Truncated, X-THB-Result-Count, Vary"
+EXPOSED = "ETag, Content-Length, X-THB-Truncated, X-THB-Result-Count, X-THB-Cache, Vary"
 #: Cache lifetime of answers that depend only on the store content (revalidated by ETag).
 MAX_AGE_S = 60
 
