@@ -180,12 +180,11 @@ def _profile_incoming(store: Store, iri: str, profile: Profile) -> list[tuple[UR
 def _timeline_rows(store: Store, iri: str) -> list[tuple[URIRef, URIRef, Literal]]:
     """Dated things one link away from the entity."""
     me = bindings.iri_term(iri)
+    dated = f"?x ?dp ?d . FILTER(isLiteral(?d) && {bindings.one_of('dp', DATE_VALUES)})"
     query = (
         "SELECT DISTINCT ?x ?dp ?d WHERE { "
-        f"{{ {me} ?l ?x . FILTER(isIRI(?x)) }} "
-        f"UNION {{ ?x ?l {me} . FILTER(isIRI(?x)) }} "
-        + f"?x ?dp ?d . FILTER(isLiteral(?d) && {bindings.one_of('dp', DATE_VALUES)}) }} "
-        f"LIMIT {MAX_TIMELINE}"
+        f"{{ {me} ?l ?x . {dated} }} UNION {{ ?x ?l {me} . {dated} }} "
+        f"}} LIMIT {MAX_TIMELINE}"
     )
     return [
         (x, dp, d)  # type: ignore[misc]

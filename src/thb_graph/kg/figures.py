@@ -40,15 +40,30 @@ def fetch_linked_figures(store: Store, iri: str) -> dict[str, Props]:
     """The observations that link to or from ``iri`` (parts of a total excepted), with the
     statements a citation needs."""
     me = bindings.iri_term(iri)
+    observation = bindings.term(QB.Observation)
     query = (
-        "SELECT DISTINCT ?obs ?p ?o WHERE { "
-        f"{{ {me} ?l ?obs . FILTER(isIRI(?obs)) }} "
-        f"UNION {{ ?obs ?l {me} . FILTER(?l != {bindings.term(THB.partOf)}) }} "
-        f"?obs a {bindings.term(QB.Observation)} . "
-        + bindings.values("p", FIGURE_PREDICATES)
-        + f" ?obs ?p ?o . }} LIMIT {MAX_FIGURE_ROWS}"
+        "SELECT DISTINCT ?obs WHERE { "
+        f"{{ {me} ?l ?obs . ?obs a {observation} . }} UNION "
+        f"{{ ?obs ?l {me} . ?obs a {observation} . FILTER(?l != {bindings.term(THB.partOf)}) }} "
+        f"}} LIMIT {MAX_FIGURE_ROWS}"
     )
-    return _rows_by_subject(store.query(query).rows)
+    found = [str(o) for (o,) in store.query(query).rows if isinstance(o, URIRef)]
+    return fetch_figure_props(store, found)
+
+
+def fetch_figure_props(store: Store, observations: list[str]) -> dict[str, Props]:
+    """The statements a citation needs of each observation, in batches (VALUES + IN filter,
+    which both engines run by looking up each subject)."""
+    found: dict[str, Props] = {}
+    for start in range(0, len(observations), 200):
+        batch = observations[start : start + 200]
+        query = (
+            "SELECT ?obs ?p ?o WHERE { "
+            + bindings.values("obs", batch)
+            + f" ?obs ?p ?o . FILTER({bindings.one_of('p', FIGURE_PREDICATES)}) }}"
+        )
+        found.update(_rows_by_subject(store.query(query).rows))
+    return found
 
 
 def own_props(statements: Iterable[tuple[URIRef, Node]]) -> Props:
@@ -63,12 +78,11 @@ def own_props(statements: Iterable[tuple[URIRef, Node]]) -> Props:
 def fetch_parts(store: Store, iri: str) -> dict[str, Props]:
     """The parts of the total figure ``iri`` with their statements."""
     query = (
-        "SELECT DISTINCT ?part ?p ?o WHERE { "
-        f"?part {bindings.term(THB.partOf)} {bindings.iri_term(iri)} . "
-        + bindings.values("p", FIGURE_PREDICATES)
-        + f" ?part ?p ?o . }} LIMIT {MAX_FIGURE_ROWS}"
+        f"SELECT DISTINCT ?part WHERE {{ ?part {bindings.term(THB.partOf)} "
+        f"{bindings.iri_term(iri)} . FILTER(isIRI(?part)) }} LIMIT {MAX_FIGURE_ROWS}"
     )
-    return _rows_by_subject(store.query(query).rows)
+    parts = [str(p) for (p,) in store.query(query).rows if isinstance(p, URIRef)]
+    return fetch_figure_props(store, parts)
 
 
 def fetch_units(store: Store, datasets: set[str]) -> dict[str, Node]:

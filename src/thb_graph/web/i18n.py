@@ -205,4 +205,13 @@ def translate(key: str, lang: str, **values: object) -> str:
     """The interface string ``key`` in ``lang`` with ``{name}`` fields filled in."""
     pair = STRINGS.get(key)
     text = key if pair is None else (pair[1] if lang == "fr" else pair[0])
+    if lang == "fr":
+        text = _french_spacing(text)
     return text.format(**values) if values else text
+
+
+def _french_spacing(text: str) -> str:
+    """No-break spaces where French typography wants them (before : ; ? ! and inside « »)."""
+    for mark in (":", ";", "?", "!", "»"):
+        text = text.replace(" " + mark, "\u00a0" + mark)
+    return text.replace("« ", "«\u00a0")
