@@ -505,3 +505,21 @@ def test_page_text_under_the_title_is_the_description(pages_client):
     _, doc = page(pages_client, "/id/actor/ocrteh")
     (definition,) = doc.find_all("p", class_="definition")
     assert definition.text().startswith("Responsible for the fight against trafficking")
+
+
+def test_an_unchanged_page_answers_304_and_data_is_readable_from_anywhere(pages_client):
+    first = pages_client.get("/id/actor/ocrteh", headers={"Accept": "text/turtle"})
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    tag = first.headers["ETag"]
+    again = pages_client.get(
+        "/id/actor/ocrteh", headers={"Accept": "text/turtle", "If-None-Match": tag}
+    )
+    assert again.status_code == 304
+    other = pages_client.get(
+        "/id/actor/ocrteh", headers={"Accept": "application/ld+json", "If-None-Match": tag}
+    )
+    assert other.status_code == 200
+    french = pages_client.get(
+        "/id/actor/ocrteh?lang=fr", headers={"Accept": "text/turtle", "If-None-Match": tag}
+    )
+    assert french.status_code == 200

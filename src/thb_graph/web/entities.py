@@ -85,6 +85,10 @@ def _csv(desc: Description) -> Response:
 def _serve(iri: str, ext: str | None, path: str | None) -> Response:
     st = state()
     choice = pages.language()
+    tag = pages.page_tag()
+    cached = pages.held_by_client(tag)
+    if cached is not None:
+        return cached
     desc = describe(
         st.store,
         st.iris,
@@ -121,7 +125,7 @@ def _serve(iri: str, ext: str | None, path: str | None) -> Response:
         )
     else:
         response = pages.rdf_response(description_graph(desc, urls.prefixes()), fmt)
-    return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=exts)
+    return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=exts, tag=tag)
 
 
 @bp.get("/ontology")
@@ -133,6 +137,10 @@ def ontology(ext: str | None = None) -> Response:
     st = state()
     exts = ("html", *pages.RDF_EXTS)
     fmt, negotiated = pages.negotiate(ext.lower() if ext else None, exts)
+    tag = pages.page_tag()
+    cached = pages.held_by_client(tag)
+    if cached is not None:
+        return cached
     if fmt == "html":
         namer = Namer(st.iris, pages.language().lang, st.settings.default_language)
         doc = document_ontology(st.store, st.iris, namer)
@@ -143,4 +151,6 @@ def ontology(ext: str | None = None) -> Response:
             graph=st.iris.ontology_graph,
         )  # fmt: skip
         response = Response(data, mimetype=pages.FORMATS[fmt].media_type)
-    return pages.finish(response, path="ontology", ext=fmt, negotiated=negotiated, exts=exts)
+    return pages.finish(
+        response, path="ontology", ext=fmt, negotiated=negotiated, exts=exts, tag=tag
+    )

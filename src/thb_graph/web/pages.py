@@ -22,7 +22,7 @@ from rdflib import Graph
 
 from thb_graph.errors import BadRequestError, UnknownFormatError
 from thb_graph.kg.context import ContextCache, compact_jsonld
-from thb_graph.web import i18n, state, urls
+from thb_graph.web import http, i18n, state, urls
 
 
 @dataclass(frozen=True)
@@ -227,10 +227,39 @@ def link_header(path: str, exts: tuple[str, ...]) -> str:
     )
 
 
+def page_tag() -> str:
+    """The ETag of this request's answer: store version, mount point, URL, language and
+    Accept (everything the answer depends on)."""
+    return http.etag_for(
+        state().store.version(),
+        request.script_root,
+        request.full_path,
+        language().lang,
+        request.headers.get("Accept", ""),
+    )
+
+
+def held_by_client(tag: str) -> Response | None:
+    """A 304 when the client already holds ``tag``."""
+    cached = http.not_modified(tag)
+    return None if cached is None else vary(cached, "Accept", "Accept-Language")
+
+
 def finish(
-    response: Response, *, path: str | None, ext: str, negotiated: bool, exts: tuple[str, ...]
+    response: Response,
+    *,
+    path: str | None,
+    ext: str,
+    negotiated: bool,
+    exts: tuple[str, ...],
+    tag: str | None = None,
 ) -> Response:
-    """Add the negotiation headers: Vary, Link alternates, Content-Location."""
+    """Add the negotiation headers (Vary, Link alternates, Content-Location), the ETag, and
+    CORS on data answers so that scripts elsewhere can read them."""
+    if tag is not None:
+        http.cacheable(response, tag)
+    if ext != "html":
+        http.allow_reads_from_anywhere(response)
     vary(response, "Accept", "Accept-Language")
     if path is not None:
         response.headers["Link"] = link_header(path, exts)
