@@ -242,6 +242,8 @@ def plan_write(store: Store, context: WriteContext, job: WriteJob) -> Plan | Rej
     if not added and not removed:
         return Plan(commit="", created=created, seconds=seconds)
     _check_protected(iris, added, removed)
+    for s, p, o, _ in added:  # before the validator and the reasoner see them
+        _ox_triple(s, p, o)
     touched = {q[3] for q in (*added, *removed)}
     data_graphs = _data_graphs(ds, iris, touched)
     lap = time.perf_counter()
@@ -450,7 +452,7 @@ def _ox_triple(s: Node, p: Node, o: Node) -> ox.Triple:
         return ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
     except (TypeError, ValueError) as e:
         raise BadRequestError(
-            f"the write makes a statement that is not valid RDF: {s.n3()} {p.n3()} {o.n3()}"
+            f"the write makes a statement that is not valid RDF: ({s!s}, {p!s}, {o!s}): {e}"
         ) from e
 
 
