@@ -115,9 +115,15 @@ def test_example_queries_read_title_and_description_headers(tmp_path):
 def test_class_page_lists_members_sorted_by_label(pages_client):
     _, doc = page(pages_client, "/class/thb:Organisation")
     assert doc.find("h1").text() == "Organisation"
-    members = [li.text() for li in doc.find("ul", class_="member-list").find_all("li")]
+    assert doc.find("p", class_="definition").text().startswith("A body with a name")
+    items = doc.find("ul", class_="member-list").find_all("li")
+    members = [li.find("a").text() for li in items]
     assert members == sorted(members, key=fold)
     assert "Ministry of Justice" in members and "French government" in members
+    kinds = {
+        li.find("a").text(): [s.text() for s in li.find_all("span", class_="tag")] for li in items
+    }
+    assert kinds["Ministry of Justice"] == ["Ministry"]
 
 
 def test_class_page_is_paginated(pages_store):
@@ -128,7 +134,7 @@ def test_class_page_is_paginated(pages_store):
     seen = []
     for number in (1, 2, 3):
         _, doc = page(client, f"/class/thb:Organisation?page={number}")
-        seen += [li.text() for li in doc.find("ul", class_="member-list").find_all("li")]
+        seen += [a.text() for a in doc.find("ul", class_="member-list").find_all("a")]
     assert len(seen) == len(set(seen)) == 6
     assert client.get("/class/thb:Organisation?page=4").status_code == 404
 

@@ -16,7 +16,7 @@ from thb_graph.kg.entity import Breakdown, Namer, Term
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.labels import LabelIndex, fold
 from thb_graph.kg.store.base import Store
-from thb_graph.namespaces import DCTERMS, QB, RDF, THB
+from thb_graph.namespaces import DCTERMS, QB, RDF, RDFS, SKOS, THB
 
 TIMELINE_LIMIT = 500
 
@@ -220,3 +220,19 @@ def asserted_types(
     namer.want(t for ts in found.values() for t in ts)
     namer.resolve(store)
     return {x: [namer.term(t) for t in ts] for x, ts in found.items()}
+
+
+def definition(store: Store, iri: str, lang: str) -> Term | None:
+    """The definition of a term (``skos:definition``, else ``rdfs:comment``) in ``lang``,
+    else in English, else None."""
+    query = (
+        f"SELECT ?p ?d WHERE {{ {bindings.iri_term(iri)} ?p ?d . FILTER(isLiteral(?d) && "
+        f"{bindings.one_of('p', (SKOS.definition, RDFS.comment))}) }}"
+    )
+    found = [(p, d) for p, d in store.query(query).rows if isinstance(d, Literal)]
+    for wanted in (lang, "en", None):
+        for predicate in (SKOS.definition, RDFS.comment):
+            for p, d in found:
+                if p == predicate and (d.language == wanted or wanted is None):
+                    return Term(d, str(d), d.language)
+    return None

@@ -89,11 +89,15 @@ def class_page(curie: str) -> Response:
     shown = ordered[(page - 1) * size : page * size]
     namer.want(URIRef(m) for m in shown)
     namer.resolve(st.store)
+    types = overview.asserted_types(st.store, st.iris, shown, namer)
     return pages.render_page(
         "class.html",
         cls=namer.term(URIRef(iri)),
         curie=curie,
-        members=[namer.term(URIRef(m)) for m in shown],
+        definition=overview.definition(st.store, iri, namer.lang),
+        members=[
+            (namer.term(URIRef(m)), [t for t in types.get(m, []) if t.iri != iri]) for m in shown
+        ],
         total=len(ordered),
         page=page,
         pages=pages_total,
