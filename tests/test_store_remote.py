@@ -137,6 +137,22 @@ ZERO_OR_MORE_REPRO = b"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <urn:b> a <urn:Claim> ; <urn:by> <urn:amnesty> ."""
 #: A query with a zero-or-more path (``a/rdfs:subClassOf*``, ``org:subOrganizationOf*``).
 ZERO_OR_MORE_PATH = re.compile(r"[\w>)]\*(?=\s|[;.,)}])")
+_BOUND_STRING = re.compile(r"BIND\s*\(\s*(?:\"[^\"]*\"|'[^']*')\s+AS\s+\?(\w+)\s*\)", re.I)
+
+
+def lang_of_bound_string(text: str) -> bool:
+    """True when the query takes ``lang()`` of a string it BINDs itself."""
+    return any(
+        re.search(rf"lang\s*\(\s*\?{name}\s*\)", text, re.I) for name in _BOUND_STRING.findall(text)
+    )
+
+
+#: Virtuoso 7.2 deviations from SPARQL 1.1, each shown by a strict xfail test below: the
+#: competency answers may differ only for queries that meet one.
+KNOWN_DEVIATIONS = {
+    "a zero-or-more path joined with another pattern": ZERO_OR_MORE_PATH.search,
+    "lang() of a string the query binds": lang_of_bound_string,
+}
 
 
 @pytest.mark.xfail(
@@ -151,6 +167,14 @@ def test_virtuoso_joins_zero_or_more_paths_correctly(scratch: RemoteStore) -> No
     joined = scratch.query(f"SELECT ?c WHERE {{ ?c {path} ; <urn:by> <urn:amnesty> }}").rows
     assert sorted(map(str, (r[0] for r in alone))) == ["urn:a", "urn:b"]
     assert sorted(map(str, (r[0] for r in joined))) == ["urn:a", "urn:b"]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="Virtuoso 7.2 gives no lang() (unbound) for a string a query binds"
+)
+def test_virtuoso_gives_the_empty_language_of_a_bound_string(scratch: RemoteStore) -> None:
+    text = 'SELECT ?x FROM <urn:none> WHERE { BIND ("a" AS ?x) FILTER (lang(?x) = "") }'
+    assert scratch.query(text).rows == [(Literal("a"),)]
 
 
 def test_graph_store_protocol_loads_the_same_triples(scratch: RemoteStore) -> None:
@@ -268,6 +292,12 @@ def test_zero_or_more_paths_are_recognised() -> None:
     assert not ZERO_OR_MORE_PATH.search("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 
 
+def test_lang_of_a_bound_string_is_recognised() -> None:
+    assert lang_of_bound_string('BIND ("x" AS ?l) FILTER (lang(?l) IN ("en", ""))')
+    assert not lang_of_bound_string('BIND ("x" AS ?l) FILTER (lang(?other) = "en")')
+    assert not lang_of_bound_string('?s rdfs:label ?l FILTER (lang(?l) = "en")')
+
+
 def test_group_concat_variables_are_found_with_their_separators() -> None:
     text = """SELECT ?a (GROUP_CONCAT(DISTINCT STR(?y); SEPARATOR=", ") AS ?years)
         (group_concat(?e ; separator = ' | ') as ?evidence) (GROUP_CONCAT(?z) AS ?plain)"""
@@ -309,7 +339,9 @@ def test_competency_query_answers_match_the_embedded_store(
     concats = group_concats(text)
     expected = _answers(embedded.query(text), concats)
     got = _answers(_through_app(settings, remote, text), concats)
-    if got != expected and ZERO_OR_MORE_PATH.search(text):
-        pytest.xfail("the query has a zero-or-more path, which Virtuoso 7.2 joins wrongly")
+    if got != expected:
+        met = [name for name, meets in KNOWN_DEVIATIONS.items() if meets(text)]
+        if met:
+            pytest.xfail(f"the query meets a known Virtuoso 7.2 deviation: {', '.join(met)}")
     assert got == expected
     assert expected not in ((), None, False) and expected != ((), Counter())
