@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.util import from_n3
@@ -523,3 +526,15 @@ def test_an_unchanged_page_answers_304_and_data_is_readable_from_anywhere(pages_
         "/id/actor/ocrteh?lang=fr", headers={"Accept": "text/turtle", "If-None-Match": tag}
     )
     assert french.status_code == 200
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(segment=st.text(min_size=1, max_size=40))
+def test_any_path_under_id_is_answered_without_a_server_error(pages_client, segment):
+    response = pages_client.get(
+        "/id/actor/" + quote(segment, safe=""), headers={"Accept": "text/html"}
+    )
+    assert response.status_code in (200, 400, 404)
+    assert response.mimetype == "text/html"
