@@ -538,3 +538,10 @@ def test_any_path_under_id_is_answered_without_a_server_error(pages_client, segm
     )
     assert response.status_code in (200, 400, 404)
     assert response.mimetype == "text/html"
+
+
+def test_description_falls_back_to_english_marked_as_english(pages_client):
+    _, doc = page(pages_client, "/id/actor/ocrteh?lang=fr")
+    (definition,) = doc.find_all("p", class_="definition")
+    assert definition.get("lang") == "en"
+    assert definition.text().startswith("Responsible for the fight")

@@ -332,11 +332,12 @@ def describe(
             seen_names.add(term.text.casefold())
             desc.types.append(term)
     triples.extend((subject, RDF.type, o) for o, _ in types)
-    desc.definitions = [
-        namer.term(o)
-        for (p, o) in statements
-        if p in HEADER_TEXT and isinstance(o, Literal) and (o.language or lang) == lang
-    ]
+    texts = [o for (p, o) in statements if p in HEADER_TEXT and isinstance(o, Literal)]
+    for wanted in dict.fromkeys((lang, fallback)):
+        chosen = [o for o in texts if (o.language or wanted) == wanted]
+        if chosen:
+            desc.definitions = [namer.term(o) for o in chosen]
+            break
     desc.sections = _group_sections(subject, statements, nested, namer, triples)
     groups: dict[URIRef, list[Term]] = defaultdict(list)
     for s, p, inferred in incoming_rows:
