@@ -44,9 +44,13 @@ class FakeServer:
 
     def __init__(self, handler: Callable[[str, str, dict[str, list[str]]], Reply]) -> None:
         self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
+        #: The client address of every request.
+        self.peers: list[tuple[str, int]] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8")
@@ -56,6 +60,7 @@ class FakeServer:
                     else {"body": [body]}
                 )
                 outer.requests.append((self.command, self.path, form))
+                outer.peers.append(self.client_address)
                 status, headers, payload = handler(self.command, self.path, form)
                 self.send_response(status)
                 for k, v in headers.items():
@@ -321,3 +326,27 @@ def test_open_store_reads_the_three_urls(serve) -> None:  # type: ignore[no-unty
 def test_bad_remote_specs_are_config_errors(spec: str) -> None:
     with pytest.raises(ConfigError):
         open_remote(Settings(store=spec))
+
+
+def test_a_forked_child_opens_its_own_connection(serve) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    server = serve(lambda m, p, f: results(["n"], [{"n": {"type": "literal", "value": "1"}}]))
+    store = remote(server.url)
+    store.query("SELECT ?n FROM <urn:g> WHERE { ?n ?p ?o }")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child answers through the pipe and leaves at once
+        ok = b"0"
+        try:
+            rows = store.query("SELECT ?n FROM <urn:g> WHERE { ?n ?p ?o }").rows
+            ok = b"1" if rows == [(Literal("1"),)] else b"0"
+        finally:
+            os.write(write, ok)
+            os._exit(0)
+    os.close(write)
+    assert os.read(read, 1) == b"1"
+    os.waitpid(pid, 0)
+    os.close(read)
+    ports = {addr[1] for addr in server.peers}
+    assert len(ports) == 2  # the parent's connection and the child's own

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -108,6 +109,11 @@ class SparqlHttpClient:
 
     def _connection(self, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) != os.getpid():
+            # inherited through fork: its socket is the parent's too, so never use it here
+            with self._lock:
+                self._open = set()
+            conn = self._local.conn = None
         if conn is not None:
             conn.timeout = timeout
             if conn.sock is not None:
@@ -119,6 +125,7 @@ class SparqlHttpClient:
         cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
         conn = cls(self._host, self._port, timeout=timeout)
         self._local.conn = conn
+        self._local.pid = os.getpid()
         with self._lock:
             self._open.add(conn)
         return conn, False
