@@ -176,3 +176,13 @@ def test_a_graph_without_result_set_vocabulary_is_a_construct_answer() -> None:
     answer = parse_rdf_answer(b"<http://ex/a> <http://ex/p> _:n .", "text/turtle")
     assert isinstance(answer, Triples)
     assert compare_answers(answer, Triples(frozenset({(A, P, BNode("other"))}))).equal
+
+
+def test_diffs_show_numbers_as_written_not_as_compared() -> None:
+    one, zero_one = Lit("1", XSD + "integer"), Lit("01", XSD + "integer")
+    verdict = compare_answers(
+        sols({"x": zero_one}, {"x": one}, variables=("x",)), sols({"x": one}, variables=("x",))
+    )
+    assert not verdict.equal
+    assert verdict.diff[0] == "columns: ?x  (- is unbound)"
+    assert f"- {zero_one}" in verdict.diff

@@ -68,9 +68,11 @@ def compare_answers(
         return Verdict(False, f"expected {expected.value}, got {actual.value}")
     if isinstance(expected, Triples):
         assert isinstance(actual, Triples)
-        exp = _normalise(expected.triples, numeric_by_value)
-        act = _normalise(actual.triples, numeric_by_value)
-        return _verdict(set(exp), set(act), ordered=False)
+        return _verdict(
+            _distinct(list(expected.triples), numeric_by_value),
+            _distinct(list(actual.triples), numeric_by_value),
+            ordered=False,
+        )
     assert isinstance(expected, Solutions) and isinstance(actual, Solutions)
     if set(expected.variables) != set(actual.variables):
         return Verdict(
@@ -79,11 +81,17 @@ def compare_answers(
             f"got {sorted(actual.variables)}",
         )
     names = tuple(sorted(expected.variables))
-    exp = _normalise((row_of(s, names) for s in expected.rows), numeric_by_value)
-    act = _normalise((row_of(s, names) for s in actual.rows), numeric_by_value)
+    exp = [row_of(s, names) for s in expected.rows]
+    act = [row_of(s, names) for s in actual.rows]
     if lax:
-        return _verdict(list(dict.fromkeys(exp)), list(dict.fromkeys(act)), ordered=False)
-    return _verdict(exp, act, ordered=ordered or expected.ordered)
+        exp, act = _distinct(exp, numeric_by_value), _distinct(act, numeric_by_value)
+    verdict = _verdict(
+        exp, act, ordered=(ordered or expected.ordered) and not lax, numeric=numeric_by_value
+    )
+    if verdict.diff:
+        columns = "columns: " + "  ".join(f"?{n}" for n in names) + "  (- is unbound)"
+        return Verdict(verdict.equal, verdict.reason, (columns, *verdict.diff))
+    return verdict
 
 
 def rows_isomorphic(expected: Sequence[Row], actual: Sequence[Row], *, ordered: bool) -> bool:
@@ -107,17 +115,31 @@ def _normalise(rows: Iterable[Sequence[Term | None]], numeric: bool) -> list[Row
     return [tuple(term(t) for t in row) for row in rows]
 
 
-def _verdict(expected: Sequence[Row], actual: Sequence[Row], *, ordered: bool) -> Verdict:
-    exp, act = list(expected), list(actual)
+def _distinct(rows: Sequence[Row], numeric: bool) -> list[Row]:
+    """The rows without duplicates (equal after normalising), first spelling kept."""
+    kept: dict[Row, Row] = {}
+    for key, row in zip(_normalise(rows, numeric), rows, strict=True):
+        kept.setdefault(key, row)
+    return list(kept.values())
+
+
+def _verdict(
+    expected: Sequence[Row], actual: Sequence[Row], *, ordered: bool, numeric: bool = True
+) -> Verdict:
+    """Compare normalised rows; diffs show the rows as they were written."""
+    exp, act = _normalise(expected, numeric), _normalise(actual, numeric)
     try:
         if rows_isomorphic(exp, act, ordered=ordered):
             return Verdict(True)
         if ordered and rows_isomorphic(exp, act, ordered=False):
-            return Verdict(False, "same rows in another order", _order_diff(exp, act))
+            return Verdict(
+                False, "same rows in another order", _order_diff(list(expected), list(actual))
+            )
     except ComparisonGaveUpError:
         return Verdict(False, "comparison gave up (too many blank-node pairings)")
     reason = f"expected {len(exp)} rows, got {len(act)}" if len(exp) != len(act) else ""
-    return Verdict(False, reason or "different rows", _multiset_diff(exp, act))
+    diff = _multiset_diff(exp, act, list(expected), list(actual))
+    return Verdict(False, reason or "different rows", diff)
 
 
 # ---- matching ---------------------------------------------------------------------------
@@ -259,14 +281,27 @@ def _render(row: Row) -> str:
     return "  ".join("-" if t is None else str(t) for t in row)
 
 
-def _multiset_diff(expected: list[Row], actual: list[Row]) -> tuple[str, ...]:
+def _multiset_diff(
+    expected: list[Row], actual: list[Row], written_e: list[Row], written_a: list[Row]
+) -> tuple[str, ...]:
+    """Rows only expected (-) and only got (+), compared normalised, shown as written."""
     missing = Counter(expected) - Counter(actual)
     extra = Counter(actual) - Counter(expected)
-    lines = [f"- {_render(r)}" for r in sorted(missing.elements(), key=_render)]
-    lines += [f"+ {_render(r)}" for r in sorted(extra.elements(), key=_render)]
+    lines = [f"- {_render(r)}" for r in sorted(_pick(expected, written_e, missing), key=_render)]
+    lines += [f"+ {_render(r)}" for r in sorted(_pick(actual, written_a, extra), key=_render)]
     if any(_has_bnode(r) for r in (*expected, *actual)):
         lines.append("(blank-node labels differ between sides; - expected, + got)")
     return tuple(lines)
+
+
+def _pick(keys: list[Row], written: list[Row], wanted: Counter[Row]) -> list[Row]:
+    left = Counter(wanted)
+    chosen = []
+    for key, row in zip(keys, written, strict=True):
+        if left[key] > 0:
+            left[key] -= 1
+            chosen.append(row)
+    return chosen
 
 
 def _order_diff(expected: list[Row], actual: list[Row]) -> tuple[str, ...]:
