@@ -28,7 +28,10 @@ _POSITION = re.compile(r"(?:error at|line) (\d+)[: ](?:column )?(\d+)")
 
 
 def to_rdflib(term: object) -> Node:
-    """The rdflib term for a pyoxigraph term (``xsd:string`` literals become plain)."""
+    """The rdflib term for a pyoxigraph term (``xsd:string`` literals become plain).
+
+    Lexical forms are kept as the store has them (``"01"^^xsd:integer`` stays "01").
+    """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
@@ -37,7 +40,7 @@ def to_rdflib(term: object) -> Node:
         datatype = term.datatype.value
         if datatype == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise StoreError(f"unsupported RDF term in a result: {term!r}")
