@@ -141,3 +141,24 @@ def test_ontology_downloads_and_a_law_render_without_errors(page):
     page.goto(page.base + "/id/actor/nobody-at-all")
     assert page.locator("h1").inner_text().startswith("Error 404")
     assert all("404" in problem for problem in page.problems)  # type: ignore[attr-defined]
+
+
+def test_pages_fit_a_phone_screen(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    try:
+        for name, path in (
+            ("12-phone-home", "/"),
+            ("13-phone-cohort", "/search?q=all+nationalities+2011"),
+            ("14-phone-ontology", "/ontology"),
+        ):
+            phone.goto(live_server.url + path)
+            if "search" in path:
+                phone.locator("a.result-title", has_text="all nationalities").first.click()
+                phone.wait_for_load_state()
+                assert phone.locator("svg[role=img]").count() == 1
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width}px wide"
+            shot(phone, name)
+    finally:
+        context.close()
