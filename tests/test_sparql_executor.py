@@ -138,3 +138,19 @@ def test_close_stops_the_workers() -> None:
     assert not alive(pid)
     with pytest.raises(StoreError):
         pool.run(("pid", 0), timeout=5)
+
+
+def test_fork_server_workers_are_killed_on_timeout_too() -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1, start="forkserver")
+    try:
+        pid = pool.run(("pid", 0), timeout=30)
+        assert pid != os.getpid() and os.getppid() != pid
+        with pytest.raises(QueryTimeoutError, match="stopped after"):
+            pool.run(("spin", 60), timeout=0.5)
+        time.sleep(0.2)
+        assert not alive(pid)
+        with pytest.raises(QuerySyntaxError):
+            pool.run(("syntax", 0), timeout=30)
+        assert pool.run(("pid", 0), timeout=30) != pid
+    finally:
+        pool.close()

@@ -7,6 +7,7 @@ This is the whole work of a query, and it runs inside a query worker process (se
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from thb_graph.errors import QuerySyntaxError
 from thb_graph.kg.store.base import Store
@@ -58,3 +59,23 @@ def answer(store: Store, request: QueryRequest, *, max_rows: int) -> Answer:
     body = results.serialise(result, negotiate.canonical(media_type), cap=max_rows)
     count = len(result.triples) if result.kind == "graph" else len(result.rows)
     return Answer(body, media_type, result.kind, result.truncated, count)
+
+
+@dataclass(frozen=True)
+class AnswerFromDisk:
+    """The job of a query worker that opens an on-disk Oxigraph store itself, read-only
+    (picklable, so a fork server can start such workers)."""
+
+    path: str
+    max_rows: int
+
+    def __call__(self, request: QueryRequest) -> Answer:
+        """Answer ``request`` from the store at ``path``."""
+        return answer(_read_only_store(self.path), request, max_rows=self.max_rows)
+
+
+@lru_cache(maxsize=1)
+def _read_only_store(path: str) -> Store:
+    from thb_graph.kg.store.oxigraph import OxigraphStore
+
+    return OxigraphStore(path, read_only=True)

@@ -6,19 +6,24 @@ that offers none, and a Python thread cannot be killed. A "timeout" that only st
 waiting would leave the query burning a core (or the GIL) long after the client got its
 503, and a handful of such queries would take the server down.
 
-So each query runs in a child process, forked from the server process that holds the
-store. A fork shares the loaded store copy-on-write (rdflib's in-memory graphs, or
-Oxigraph's open files, used read-only), so a child is ready in milliseconds without
-reopening or rebuilding anything, which a spawned process would need. The child runs the
-whole job (parse, guard, evaluate, serialise), sends back bytes, and waits for the next
-job. When the time is up the parent sends SIGKILL: the work stops at once, its CPU and
-memory come back, and a fresh child is forked on the next request. The server's threads
-only wait on pipes meanwhile, so other requests keep being answered.
+So each query runs in a worker process that runs the whole job (parse, guard, evaluate,
+serialise), sends back bytes, and waits for the next job. When the time is up the parent
+sends SIGKILL: the work stops at once, its CPU and memory come back, and a fresh worker is
+started on the next request. The server's threads only wait on pipes meanwhile, so other
+requests keep being answered.
 
-Freshness and hygiene: a child sees the store as it was when it was forked; when
-``version()`` changes (a write) idle children are replaced before they serve again. A child
-retires after ``max_jobs`` jobs (copy-on-write pages it touched stay private), and exits by
-itself when its parent is gone. POSIX only (``os.fork``).
+Two ways to start a worker (``start=``):
+
+* ``"forkserver"`` (on-disk stores): workers come from a clean, single-threaded fork server
+  and open the store themselves (read-only). Forking the server process itself would copy
+  its native locks in whatever state its other threads (and RocksDB's) hold them, and a
+  worker could then wait forever on a lock nobody will release.
+* ``"fork"`` (in-memory stores, which only the server process holds): a fork of the server
+  process shares the loaded store copy-on-write and is ready in milliseconds.
+
+Freshness and hygiene: a worker sees the store as it was when it started; when
+``version()`` changes (a write) idle workers are replaced before they serve again. A worker
+retires after ``max_jobs`` jobs, and exits by itself when its owner is gone. POSIX only.
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing import Pipe
+from multiprocessing import Pipe, get_context
 from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, Literal, TypeVar
 
 from thb_graph.errors import QueryRejectedError, QueryTimeoutError, StoreError, ThbGraphError
 
@@ -42,6 +48,7 @@ J = TypeVar("J")
 R = TypeVar("R")
 
 _PARENT_CHECK_S = 1.0
+StartMethod = Literal["fork", "forkserver"]
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGCHLD")
 
 
@@ -52,6 +59,7 @@ class _Worker:
     generation: str
     jobs: int = 0
     started: float = field(default_factory=time.monotonic)
+    process: BaseProcess | None = None
 
 
 class Executor(Generic[J, R]):
@@ -64,8 +72,15 @@ class Executor(Generic[J, R]):
         size: int = 2,
         version: Callable[[], str] = lambda: "",
         max_jobs: int = 500,
+        start: StartMethod = "fork",
+        preload: tuple[str, ...] = (),
     ) -> None:
+        """``target`` must be picklable with ``start="forkserver"`` (a module-level function
+        or an instance of a module-level class); ``preload`` names modules the fork server
+        imports once for all its workers."""
         self._target = target
+        self._start = start
+        self._preload = preload
         self._size = max(1, size)
         self._version = version
         self._max_jobs = max_jobs
@@ -166,7 +181,14 @@ class Executor(Generic[J, R]):
                 _kill(worker)
             self._cond.notify()
 
+    def prestart(self) -> None:
+        """Start one idle worker now (and the fork server), so the first query does not wait."""
+        worker = self._acquire(time.monotonic() + 60, 60)
+        self._release(worker, healthy=True)
+
     def _fork(self, generation: str) -> _Worker:
+        if self._start == "forkserver":
+            return self._from_fork_server(generation)
         parent_end, child_end = Pipe(duplex=True)
         with self._cond:
             inherited = [w.conn for w in (*self._idle, *self._busy)]
@@ -187,14 +209,28 @@ class Executor(Generic[J, R]):
         child_end.close()
         return _Worker(pid=pid, conn=parent_end, generation=generation)
 
+    def _from_fork_server(self, generation: str) -> _Worker:
+        context = get_context("forkserver")
+        if self._preload:
+            context.set_forkserver_preload(list(self._preload))
+        parent_end, child_end = Pipe(duplex=True)
+        process = context.Process(
+            target=_serve, args=(child_end, self._target, os.getpid()), daemon=True
+        )
+        process.start()
+        child_end.close()
+        if process.pid is None:
+            raise StoreError("the fork server did not start a query worker")
+        return _Worker(pid=process.pid, conn=parent_end, generation=generation, process=process)
 
-def _serve(conn: Connection, target: Callable[[Any], Any], parent_pid: int) -> None:
-    """The child's loop: one job in, one ``(status, payload)`` out, until the parent is gone."""
+
+def _serve(conn: Connection, target: Callable[[Any], Any], owner_pid: int) -> None:
+    """The worker's loop: one job in, one ``(status, payload)`` out, until the owner is gone."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     while True:
         if not conn.poll(_PARENT_CHECK_S):
-            if os.getppid() != parent_pid:
+            if not _alive(owner_pid):
                 return
             continue
         try:
@@ -225,7 +261,22 @@ def _rebuild_error(payload: tuple[type[ThbGraphError], str, dict[str, Any]]) -> 
     return error
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _kill(worker: _Worker) -> None:
+    if worker.process is not None:  # a child of the fork server: it reaps it
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        return
     with contextlib.suppress(ProcessLookupError):
         os.kill(worker.pid, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError):

@@ -9,15 +9,17 @@ client the SPARQL service description. A browser following a shared link
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from functools import partial
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
+from thb_graph.errors import ThbGraphError
 from thb_graph.namespaces import PREFIXES
 from thb_graph.sparql import negotiate
-from thb_graph.sparql.answer import Answer, answer
+from thb_graph.sparql.answer import Answer, AnswerFromDisk, answer
 from thb_graph.sparql.cache import ResultCache, cache_key
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.examples import load_examples
@@ -35,6 +37,7 @@ YASGUI_VERSION = "4.6.2"
 _EXTENSION_KEY = "thb_graph.endpoint"
 _CACHE_KEY = "thb_graph.endpoint.cache"
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
@@ -118,10 +121,29 @@ def executor(app: Flask) -> Executor[QueryRequest, Answer]:
         pool = app.extensions.get(_EXTENSION_KEY)
         if pool is None or pool.owner_pid != os.getpid():
             st = app.extensions["thb_graph"]
-            target = partial(answer, st.store, max_rows=st.settings.max_result_rows)
-            pool = Executor(target, size=st.settings.workers, version=st.store.version)
+            store, max_rows = st.store, st.settings.max_result_rows
+            path = getattr(store, "path", None) if store.backend == "oxigraph" else None
+            if path is not None:  # workers open the files themselves (see sparql.executor)
+                pool = Executor(
+                    AnswerFromDisk(str(path), max_rows),
+                    size=st.settings.workers,
+                    version=store.version,
+                    start="forkserver",
+                    preload=("thb_graph.sparql.answer", "thb_graph.kg.store.oxigraph"),
+                )
+            else:
+                target = partial(answer, store, max_rows=max_rows)
+                pool = Executor(target, size=st.settings.workers, version=store.version)
             app.extensions[_EXTENSION_KEY] = pool
+            threading.Thread(target=_prestart, args=(pool,), daemon=True).start()
     return pool
+
+
+def _prestart(pool: Executor[QueryRequest, Answer]) -> None:
+    try:
+        pool.prestart()
+    except ThbGraphError as e:  # the first query will say what is wrong
+        log.warning("could not start a query worker ahead of time: %s", e.message)
 
 
 class AnswerCache(ResultCache[Answer]):
