@@ -229,3 +229,14 @@ def test_search_sees_a_change_of_the_store(pages_settings):
     )
     _, doc = page(client, "/search?q=brigade")
     assert results(doc) == ["Brigade des mineurs"]
+
+
+def test_home_shows_the_latest_figure_of_each_dataset_with_its_citation(pages_client):
+    _, doc = page(pages_client, "/")
+    cards = doc.find("ul", class_="key-figures").find_all("li", class_="key-figure")
+    by_label = {c.find("p", class_="key-label").text(): c for c in cards}
+    card = by_label["Victims identified in France in 2011"]
+    assert card.find("p", class_="key-number").text() == "654"
+    citation = card.find("p", class_="citation").text()
+    assert "2011" in citation and "Country profile: France" in citation
+    assert not any("Africa" in label for label in by_label)

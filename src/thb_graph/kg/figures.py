@@ -154,7 +154,10 @@ def build_figure(
     datasets = [str(d) for d in props.get(QB.dataSet, [])]
     unit = next((units[d] for d in datasets if d in units), None)
     figure = Figure(iri=iri, label=namer.term(subject), value=value, number=number)
-    figure.unit = namer.term(unit) if unit is not None else None
+    says_its_unit = (
+        not props.get(THB["count"]) and not props.get(THB.countMin) and not props.get(THB.countMax)
+    )  # an amount carries its currency, a percentage its sign
+    figure.unit = namer.term(unit) if unit is not None and not says_its_unit else None
     figure.period = [namer.term(v) for v in props.get(THB.refPeriod) or props.get(THB.year, [])]
     figure.place = [namer.term(v) for v in props.get(THB.refArea, [])]
     figure.dimensions = [

@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from thb_graph.errors import ConfigError
 from thb_graph.kg import bindings, figures
 from thb_graph.kg.display import date_sort_key, format_date
-from thb_graph.kg.entity import Breakdown, Namer, Term
+from thb_graph.kg.entity import Breakdown, Figure, Namer, Term, Triple
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.labels import LabelIndex, fold
 from thb_graph.kg.store.base import Store
@@ -147,7 +147,7 @@ def breakdown_of(store: Store, namer: Namer, total: str) -> Breakdown | None:
     units = figures.fetch_units(store, datasets)
     figures.want_names(namer, {total: own, **parts}, units)
     namer.resolve(store)
-    triples: list = []  # type: ignore[type-arg]
+    triples: list[Triple] = []
     figure = figures.build_figure(total, own, namer, units, triples, is_self=True)
     return figures.build_breakdown(figure, own, parts, namer, units, triples)
 
@@ -236,3 +236,31 @@ def definition(store: Store, iri: str, lang: str) -> Term | None:
                 if p == predicate and (d.language == wanted or wanted is None):
                     return Term(d, str(d), d.language)
     return None
+
+
+def key_figures(store: Store, namer: Namer, limit: int = 8) -> list[Figure]:
+    """The latest top-level figure of each dataset (not a part of a total, not derived),
+    datasets with the most figures first."""
+    query = (
+        f"SELECT ?obs ?ds ?y WHERE {{ ?obs {bindings.term(QB.dataSet)} ?ds . "
+        f"?obs {bindings.term(RDF.type)} {bindings.term(QB.Observation)} . "
+        f"OPTIONAL {{ ?obs {bindings.term(THB.refPeriod)}/{bindings.term(THB.year)} ?y }} "
+        f"FILTER NOT EXISTS {{ ?obs {bindings.term(THB.partOf)} ?total }} "
+        f"FILTER NOT EXISTS {{ ?obs {bindings.term(THB.isDerived)} true }} }}"
+    )
+    by_dataset: dict[str, list[tuple[str, str]]] = {}
+    for obs, ds, year in store.query(query).rows:
+        if isinstance(obs, URIRef) and isinstance(ds, URIRef):
+            by_dataset.setdefault(str(ds), []).append((str(year or ""), str(obs)))
+    ranked = sorted(by_dataset.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]
+    chosen = [max(rows)[1] for _, rows in ranked]
+    props = figures.fetch_figure_props(store, chosen)
+    units = figures.fetch_units(store, {ds for ds, _ in ranked})
+    figures.want_names(namer, props, units)
+    namer.resolve(store)
+    triples: list[Triple] = []
+    return [
+        figures.build_figure(obs, props[obs], namer, units, triples)
+        for obs in chosen
+        if obs in props
+    ]

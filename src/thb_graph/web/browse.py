@@ -55,6 +55,7 @@ def home() -> Response:
     response = pages.render_page(
         "home.html",
         counts=counts,
+        key_figures=overview.key_figures(st.store, namer),
         ambiguous={name for name, n in names.items() if n > 1},
         total=st.store.count(),
         sources=overview.sources(st.store, namer),
