@@ -178,6 +178,7 @@ def inferred(ontology: Graph) -> Graph:
             eli:transposes <http://data.europa.eu/eli/dir/2011/36/oj> .
         <{ex}measure/training> a thb:Training ; thb:carriedOutBy <{ex}actor/ministry> .
         <{ex}claim/a> a thb:Allegation ; thb:conflictsWith <{ex}claim/b> .
+        <{ex}claim/permit-rule> a thb:ResidencePermitRule .
         <{ex}place/france> a thb:Country .
         <{ex}observation/part> a qb:Observation ; thb:partOf <{ex}observation/total> ;
             thb:count 3 ; thb:refArea <{ex}place/france> .
@@ -218,6 +219,8 @@ def _id(path: str) -> URIRef:
         (_id("measure/training"), PROV.wasAssociatedWith, _id("actor/ministry")),
         (_id("claim/a"), RDF.type, PROV.Entity),
         (_id("claim/b"), THB.conflictsWith, _id("claim/a")),
+        (_id("claim/permit-rule"), RDF.type, THB.Claim),
+        (_id("claim/permit-rule"), RDF.type, PROV.Entity),
         (_id("place/france"), RDF.type, DCTERMS.Location),
         (_id("place/france"), RDF.type, SDO.Country),
         (_id("observation/total"), THB.hasPart, _id("observation/part")),
@@ -232,3 +235,13 @@ def test_owl_rl_inference_gives_the_standard_view(
     inferred: Graph, subject: URIRef, predicate: URIRef, obj: URIRef
 ) -> None:
     assert (subject, predicate, obj) in inferred
+
+
+def test_no_thb_class_is_both_an_activity_and_an_entity(ontology: Graph) -> None:
+    both = sorted(
+        str(term)
+        for term in _thb_terms(ontology)
+        if {PROV.Activity, PROV.Entity} <= set(ontology.transitive_objects(term, RDFS.subClassOf))
+    )
+    assert both == []
+    assert (THB.Claim, OWL.disjointWith, PROV.Activity) in ontology
