@@ -17,7 +17,6 @@ from rdflib.term import Node
 
 from thb_graph.errors import NotFoundError
 from thb_graph.kg import bindings, figures
-from thb_graph.kg.display import date_sort_key, format_date
 from thb_graph.kg.entity import (
     Description,
     Highlight,
@@ -26,12 +25,12 @@ from thb_graph.kg.entity import (
     PropertyGroup,
     Section,
     Term,
-    TimelineEntry,
     Triple,
 )
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.profiles import (
     DATE_VALUES,
+    PREDICATE_NAMES,
     SECTION_KEYS,
     Profile,
     fact_rank,
@@ -39,6 +38,7 @@ from thb_graph.kg.profiles import (
     section_of,
 )
 from thb_graph.kg.store.base import Store
+from thb_graph.kg.timeline import build_timeline, timeline_rows
 from thb_graph.namespaces import DCTERMS, OWL, QB, RDF, RDFS, SKOS, THB
 
 #: Texts shown under the title of a page.
@@ -47,34 +47,6 @@ HEADER_TEXT = (DCTERMS.description, SKOS.definition, RDFS.comment, THB.claimText
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 MAX_OUTGOING = 5000
 MAX_PROFILE_LINKS = 500
-MAX_TIMELINE = 200
-
-#: Names of common predicates, used when the graph gives none in the chosen language.
-PREDICATE_NAMES: dict[str, dict[str, str]] = {
-    str(RDF.type): {"en": "type", "fr": "type"},
-    str(RDFS.label): {"en": "name", "fr": "nom"},
-    "http://www.w3.org/2004/02/skos/core#prefLabel": {"en": "name", "fr": "nom"},
-    "http://www.w3.org/2004/02/skos/core#altLabel": {"en": "also called", "fr": "aussi appelé"},
-    "http://www.w3.org/2004/02/skos/core#definition": {"en": "definition", "fr": "définition"},
-    "http://www.w3.org/2004/02/skos/core#exactMatch": {"en": "same as", "fr": "identique à"},
-    "http://www.w3.org/2004/02/skos/core#inScheme": {"en": "in scheme", "fr": "dans le schéma"},
-    "http://www.w3.org/2004/02/skos/core#broader": {"en": "broader", "fr": "plus large"},
-    "http://purl.org/dc/terms/source": {"en": "source", "fr": "source"},
-    "http://purl.org/dc/terms/description": {"en": "description", "fr": "description"},
-    "http://purl.org/dc/terms/title": {"en": "title", "fr": "titre"},
-    "http://www.w3.org/ns/prov#wasAttributedTo": {"en": "reported by", "fr": "selon"},
-    "http://www.w3.org/ns/prov#wasDerivedFrom": {"en": "derived from", "fr": "dérivé de"},
-    "http://data.europa.eu/eli/ontology#title": {"en": "title", "fr": "titre"},
-    "http://data.europa.eu/eli/ontology#is_part_of": {"en": "part of", "fr": "partie de"},
-    "http://data.europa.eu/eli/ontology#has_part": {"en": "has part", "fr": "comprend"},
-    "http://data.europa.eu/eli/ontology#amends": {"en": "amends", "fr": "modifie"},
-    "http://data.europa.eu/eli/ontology#transposes": {"en": "transposes", "fr": "transpose"},
-    "http://data.europa.eu/eli/ontology#date_document": {"en": "date", "fr": "date"},
-    "http://data.europa.eu/eli/ontology#id_local": {"en": "number", "fr": "numéro"},
-    "http://purl.org/linked-data/cube#dataSet": {"en": "dataset", "fr": "jeu de données"},
-    str(RDFS.subClassOf): {"en": "subclass of", "fr": "sous-classe de"},
-    str(OWL.sameAs): {"en": "same as", "fr": "identique à"},
-}
 
 
 def _trivial(s: Node, p: Node, o: Node) -> bool:
@@ -175,22 +147,6 @@ def _profile_incoming(store: Store, iri: str, profile: Profile) -> list[tuple[UR
         + f" ?s ?p {bindings.iri_term(iri)} . FILTER(isIRI(?s)) }} LIMIT {MAX_PROFILE_LINKS}"
     )
     return [(s, p) for s, p in store.query(query).rows if isinstance(s, URIRef)]  # type: ignore[misc]
-
-
-def _timeline_rows(store: Store, iri: str) -> list[tuple[URIRef, URIRef, Literal]]:
-    """Dated things one link away from the entity."""
-    me = bindings.iri_term(iri)
-    dated = f"?x ?dp ?d . FILTER(isLiteral(?d) && {bindings.one_of('dp', DATE_VALUES)})"
-    query = (
-        "SELECT DISTINCT ?x ?dp ?d WHERE { "
-        f"{{ {me} ?l ?x . {dated} }} UNION {{ ?x ?l {me} . {dated} }} "
-        f"}} LIMIT {MAX_TIMELINE}"
-    )
-    return [
-        (x, dp, d)  # type: ignore[misc]
-        for x, dp, d in store.query(query).rows
-        if isinstance(x, URIRef) and isinstance(d, Literal)
-    ]
 
 
 def _predicate_term(namer: Namer, predicate: URIRef) -> Term:
@@ -299,8 +255,8 @@ def describe(
         for d in props.get(QB.dataSet, [])
     }
     units = figures.fetch_units(store, datasets)
-    timeline_rows = _timeline_rows(store, iri)
-    timeline_rows.extend(
+    dated = timeline_rows(store, iri)
+    dated.extend(
         (subject, p, o) for (p, o) in statements if p in DATE_VALUES and isinstance(o, Literal)
     )
 
@@ -317,8 +273,8 @@ def describe(
     namer.want(p for _, p, _ in incoming_rows)
     namer.want(s for s, _ in profile_links)
     figures.want_names(namer, {**figure_props, **parts}, units)
-    namer.want(x for x, _, _ in timeline_rows)
-    namer.want(dp for _, dp, _ in timeline_rows)
+    namer.want(x for x, _, _ in dated)
+    namer.want(dp for _, dp, _ in dated)
     namer.resolve(store)
 
     desc = Description(iri=iri, label=namer.label(iri), lang=lang)
@@ -370,36 +326,9 @@ def describe(
     ]
     others.sort(key=lambda f: ([t.text for t in f.period], f.label.text))
     desc.figures.extend(others)
-    desc.timeline = _timeline(timeline_rows, namer, subject, triples)
+    desc.timeline = build_timeline(dated, namer, subject, triples)
     desc.names = {i: namer.names.get(i, []) for i in namer.names}
     return desc
-
-
-def _timeline(
-    rows: list[tuple[URIRef, URIRef, Literal]],
-    namer: Namer,
-    subject: URIRef,
-    triples: list[Triple],
-) -> list[TimelineEntry]:
-    entries = []
-    seen: set[tuple[str, str]] = set()
-    for x, dp, d in rows:
-        key = (str(x), date_sort_key(str(d)))
-        if key in seen:
-            continue
-        seen.add(key)
-        entries.append(
-            TimelineEntry(
-                date=date_sort_key(str(d)),
-                date_text=format_date(str(d), namer.lang),
-                subject=namer.term(x),
-                predicate=namer.term(dp),
-                is_self=x == subject,
-            )
-        )
-        triples.append((x, dp, d))
-    entries.sort(key=lambda e: (e.date, not e.is_self, e.subject.text))
-    return entries
 
 
 def description_graph(desc: Description, prefixes: dict[str, str] | None = None) -> Graph:

@@ -23,6 +23,7 @@ from thb_graph.namespaces import (
     OWL,
     PROV,
     QB,
+    RDF,
     RDFS,
     SKOS,
     THB,
@@ -198,3 +199,31 @@ def profile_for(classes: set[URIRef]) -> Profile | None:
         if classes.intersection(profile.classes):
             return profile
     return None
+
+
+#: Names of common predicates, used when the graph gives none in the chosen language.
+PREDICATE_NAMES: dict[str, dict[str, str]] = {
+    str(RDF.type): {"en": "type", "fr": "type"},
+    str(RDFS.label): {"en": "name", "fr": "nom"},
+    "http://www.w3.org/2004/02/skos/core#prefLabel": {"en": "name", "fr": "nom"},
+    "http://www.w3.org/2004/02/skos/core#altLabel": {"en": "also called", "fr": "aussi appelé"},
+    "http://www.w3.org/2004/02/skos/core#definition": {"en": "definition", "fr": "définition"},
+    "http://www.w3.org/2004/02/skos/core#exactMatch": {"en": "same as", "fr": "identique à"},
+    "http://www.w3.org/2004/02/skos/core#inScheme": {"en": "in scheme", "fr": "dans le schéma"},
+    "http://www.w3.org/2004/02/skos/core#broader": {"en": "broader", "fr": "plus large"},
+    "http://purl.org/dc/terms/source": {"en": "source", "fr": "source"},
+    "http://purl.org/dc/terms/description": {"en": "description", "fr": "description"},
+    "http://purl.org/dc/terms/title": {"en": "title", "fr": "titre"},
+    "http://www.w3.org/ns/prov#wasAttributedTo": {"en": "reported by", "fr": "selon"},
+    "http://www.w3.org/ns/prov#wasDerivedFrom": {"en": "derived from", "fr": "dérivé de"},
+    "http://data.europa.eu/eli/ontology#title": {"en": "title", "fr": "titre"},
+    "http://data.europa.eu/eli/ontology#is_part_of": {"en": "part of", "fr": "partie de"},
+    "http://data.europa.eu/eli/ontology#has_part": {"en": "has part", "fr": "comprend"},
+    "http://data.europa.eu/eli/ontology#amends": {"en": "amends", "fr": "modifie"},
+    "http://data.europa.eu/eli/ontology#transposes": {"en": "transposes", "fr": "transpose"},
+    "http://data.europa.eu/eli/ontology#date_document": {"en": "date", "fr": "date"},
+    "http://data.europa.eu/eli/ontology#id_local": {"en": "number", "fr": "numéro"},
+    "http://purl.org/linked-data/cube#dataSet": {"en": "dataset", "fr": "jeu de données"},
+    str(RDFS.subClassOf): {"en": "subclass of", "fr": "sous-classe de"},
+    str(OWL.sameAs): {"en": "same as", "fr": "identique à"},
+}
