@@ -1,7 +1,9 @@
 """The staging copy of a write: the store as an rdflib Dataset, and SPARQL Update run on it.
 
 The copy holds every graph (ontology, data, inferred, history), parsed from an N-Quads dump
-of the store; its default graph, as for queries, is the union of the named graphs.
+of the store (a snapshot taken by the process that commits, so that planning can run in
+another process without touching the store); its default graph, as for queries, is the
+union of the named graphs.
 
 Updates are evaluated here rather than by rdflib's ``evalUpdate`` because that one
 dereferences the IRIs of ``USING`` clauses (it parses whatever they point to) and applies
@@ -53,7 +55,12 @@ _SIMPLE_OPERATIONS = {
 
 def stage(store: Store) -> Dataset:
     """A copy of every graph of ``store``; its default graph is the union of them."""
-    quads = parse_quads(store.dump("application/n-quads"), "application/n-quads")
+    return stage_snapshot(store.dump("application/n-quads"))
+
+
+def stage_snapshot(nquads: bytes) -> Dataset:
+    """The staging copy of a store from its N-Quads dump."""
+    quads = parse_quads(nquads, "application/n-quads")
     ds = Dataset(default_union=True)
     grouped: dict[Node | None, list[tuple[Node, Node, Node]]] = {}
     for s, p, o, g in quads:

@@ -15,9 +15,10 @@ store, which stays byte-for-byte as it was.
 Writes are serialised: a thread lock, and ``fcntl.flock`` on ``{store}.write.lock`` beside
 an on-disk store so that several server processes over one store also take turns.
 
-Planning is a pure function of the store and the job (:func:`plan_write`), so the web
-layer can run it in a killable worker process (``isolate``); the commit (:meth:`Writer.write`)
-happens in the process that owns the store.
+Planning is a pure function of a snapshot of the store (N-Quads, taken under the lock by
+the process that owns the store) and the job (:func:`plan_write`), so the web layer can run
+it in a killable worker process that never opens the store (``isolate``); the commit
+(:meth:`Writer.write`) happens in the process that owns the store.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -51,7 +52,7 @@ from thb_graph.kg.build import load_shapes
 from thb_graph.kg.history import WriteRecord, history_triples, new_activity_iri
 from thb_graph.kg.infer import infer
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.staging import Quad, apply_update, quad_set, stage
+from thb_graph.kg.staging import Quad, apply_update, quad_set, stage_snapshot
 from thb_graph.kg.store.base import Store
 from thb_graph.kg.store.terms import to_oxigraph
 from thb_graph.kg.upload import parse_upload
@@ -81,6 +82,8 @@ class WriteJob:
     body: bytes = b""
     media_type: str = ""
     started: float = field(default_factory=time.time)
+    #: The store as N-Quads when planning starts (set by the Writer, under the write lock).
+    snapshot: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -141,20 +144,19 @@ class Writer:
     ) -> None:
         self.store = store
         self.timeout = timeout
-        self.context = WriteContext(
-            iris=Iris(settings.base_iri),
-            shapes=load_shapes(settings),
-            max_bytes=settings.max_body_bytes,
-        )
-        planner: Planner = partial(plan_write, store, self.context)
-        self._plan = isolate(planner) if isolate else planner
+        planner = Planning(settings.base_iri, settings.source_dir, settings.max_body_bytes)
+        self._plan: Planner = isolate(planner) if isolate else planner
         self._thread_lock = threading.Lock()
         self.lock_path = lock_path_for(store)
 
     def write(self, job: WriteJob) -> WriteOutcome:
         """Plan and commit ``job``; ShapeViolationError (with the report) when refused."""
         with exclusive(self._thread_lock, self.lock_path, self.timeout):
-            result = self._plan(job)
+            try:
+                snapshot = self.store.dump("application/n-quads")
+            except (OSError, ValueError) as e:
+                raise StoreError(f"cannot read the store to stage a write: {e}") from e
+            result = self._plan(replace(job, snapshot=snapshot))
             if isinstance(result, Rejection):
                 raise rejection_error(result)
             if result.commit:
@@ -220,12 +222,33 @@ def rejection_error(rejection: Rejection) -> ShapeViolationError:
 # ---- planning (runs wherever the caller isolates it) -------------------------------------
 
 
-def plan_write(store: Store, context: WriteContext, job: WriteJob) -> Plan | Rejection:
-    """Stage ``job``, check it, validate and infer; the plan to commit or the rejection."""
+@dataclass(frozen=True)
+class Planning:
+    """The planner as a picklable value, so that a fork server can run it: it reads the
+    shapes once per process and never touches the store (the job carries a snapshot)."""
+
+    base_iri: str
+    source_dir: str
+    max_bytes: int
+
+    def __call__(self, job: WriteJob) -> Plan | Rejection:
+        """Plan ``job`` (see :func:`plan_write`)."""
+        return plan_write(_context(self.base_iri, self.source_dir, self.max_bytes), job)
+
+
+@lru_cache(maxsize=4)
+def _context(base_iri: str, source_dir: str, max_bytes: int) -> WriteContext:
+    settings = Settings(base_iri=base_iri, source_dir=source_dir)
+    return WriteContext(Iris(base_iri), load_shapes(settings), max_bytes)
+
+
+def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
+    """Stage ``job`` on its snapshot, check it, validate and infer; the plan to commit or
+    the rejection."""
     seconds: dict[str, float] = {}
     lap = time.perf_counter()
     iris = context.iris
-    ds = stage(store)
+    ds = stage_snapshot(job.snapshot)
     before = quad_set(ds)
     seconds["stage"] = _lap(lap)
     lap = time.perf_counter()

@@ -2,9 +2,9 @@
 ``/rdf-graph-store``. Off (403) unless a write token is configured.
 
 Both adapt Flask's request to a :class:`~thb_graph.kg.transaction.WriteJob` and hand it to
-the app's :class:`~thb_graph.kg.transaction.Writer`, which plans it in a killable worker
-process (staging, validation, inference; the write timeout stops it) and commits it in
-this one. A write the shapes refuse is a 422 whose body is the validation report: the
+the app's :class:`~thb_graph.kg.transaction.Writer`, which plans it on a snapshot in a
+killable worker process (staging, validation, inference; the write timeout stops it) and
+commits it in this one. A write the shapes refuse is a 422 whose body is the validation report: the
 JSON error shape (its ``errors`` name focus node, path and message, its ``report`` is the
 readable text), or, when the client asks for it, the ``sh:ValidationReport`` in Turtle,
 JSON-LD or N-Triples, or plain text. No CORS here: browsers of other origins never write.
@@ -222,9 +222,19 @@ def writer(app: Flask) -> Writer:
             st = app.extensions["thb_graph"]
             timeout = st.settings.write_timeout_s
 
+            # Planning works on a snapshot and never opens the store. Beside an on-disk
+            # store the worker comes from a clean fork server (a fork of this threaded
+            # process could inherit a lock some other thread holds); an in-memory store
+            # lives only here, and a fork is ready at once.
+            on_disk = getattr(st.store, "path", None) is not None
+
             def isolate(planner: Planner) -> Planner:
                 pool: Executor[WriteJob, Plan | Rejection] = Executor(
-                    planner, size=1, version=st.store.version, max_jobs=100
+                    planner,
+                    size=1,
+                    max_jobs=50,
+                    start="forkserver" if on_disk else "fork",
+                    preload=("thb_graph.kg.transaction",),
                 )
                 return lambda job: _planned(pool, job, timeout)
 
