@@ -36,7 +36,7 @@ def test_home_counts_things_per_class_with_links_to_class_pages(pages_client):
     }
     assert counts["Police office"] == 2
     assert counts["Ministry"] == 2
-    assert counts["Observation"] == 5
+    assert counts["observation"] == 5
     link = grid.find("a", href="/class/thb:PoliceOffice")
     assert link is not None
 

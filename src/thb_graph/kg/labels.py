@@ -60,7 +60,8 @@ def name_from_iri(iri: str) -> str:
     of', 'ministry-of-justice' -> 'ministry of justice')."""
     tail = re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", tail)
-    return re.sub(r"[-_]+", " ", spaced).strip() or iri
+    words = re.sub(r"[-_]+", " ", spaced).split()
+    return " ".join(w if w.isupper() else w.lower() for w in words) or iri
 
 
 def pick_label(
