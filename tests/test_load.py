@@ -41,7 +41,7 @@ def test_mixed_load_gets_no_errors_but_intended_503s(live_server: LiveServer) ->
     assert max(report.expensive_ms) < (timeout_s + 10) * 1000, "no request outlived its limit"
     assert report.health_failures == []
     assert len(report.health_ms) >= SECONDS / 0.5, "/health was polled throughout"
-    assert max(report.health_ms) < 3000, "/health answered quickly throughout"
+    assert max(report.health_ms) < 5000, "/health answered quickly throughout"
     growth_mb = (report.rss_kb[-1] - report.rss_kb[0]) / 1024
     assert growth_mb < MAX_GROWTH_MB, report.summary()
     # gunicorn's master and worker, the query workers' fork server, THB_GRAPH_WORKERS (2)
