@@ -31,7 +31,10 @@ PAGE_MODULES = [
 
 @pytest.mark.parametrize("module", PAGE_MODULES)
 def test_page_data_modules_import_no_web_layer(module):
-    code = f"import sys, {module}\nprint([m for m in ('flask', 'werkzeug', 'click') if m in sys.modules])"
+    code = (
+        f"import sys, {module}\n"
+        "print([m for m in ('flask', 'werkzeug', 'click') if m in sys.modules])"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
