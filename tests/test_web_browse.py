@@ -240,3 +240,27 @@ def test_home_shows_the_latest_figure_of_each_dataset_with_its_citation(pages_cl
     citation = card.find("p", class_="citation").text()
     assert "2011" in citation and "Country profile: France" in citation
     assert not any("Africa" in label for label in by_label)
+
+
+def test_class_page_rdf_twin_holds_the_listed_members(pages_client):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    _, doc = page(pages_client, "/class/thb:Ministry")
+    listed = [li.get("data-s") for li in doc.find("ul", class_="member-list").find_all("li")]
+    response = pages_client.get("/class/thb:Ministry", headers={"Accept": "text/turtle"})
+    assert response.headers["Content-Location"] == "/class/thb:Ministry.ttl"
+    graph = Graph().parse(data=response.data, format="turtle")
+    ministry = URIRef("https://w3id.org/thb-graph/ontology#Ministry")
+    assert set(graph.subjects(RDF.type, ministry)) == {URIRef(m) for m in listed}
+    assert pages_client.get("/class/thb:Ministry.nt").mimetype == "application/n-triples"
+
+
+def test_search_rdf_twin_holds_the_names_that_matched(pages_client):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    response = pages_client.get("/search?q=ocrteh&format=ttl")
+    graph = Graph().parse(data=response.data, format="turtle")
+    ocrteh = URIRef("https://w3id.org/thb-graph/id/actor/ocrteh")
+    assert (ocrteh, SKOS.altLabel, Literal("OCRTEH")) in graph

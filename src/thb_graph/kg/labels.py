@@ -126,6 +126,7 @@ class Hit:
     matched: str
     matched_lang: str | None
     score: int
+    predicate: URIRef = RDFS.label
 
 
 @dataclass
@@ -165,7 +166,7 @@ class LabelIndex:
             return []
         words = needle.split()
         best: dict[str, Hit] = {}
-        for folded, iri, _, literal in self.entries:
+        for folded, iri, predicate, literal in self.entries:
             if prefixes and not iri.startswith(tuple(prefixes)):
                 continue
             if not all(w in folded for w in words):
@@ -178,7 +179,7 @@ class LabelIndex:
                 score = 2
             else:
                 score = 3
-            hit = Hit(iri, str(literal), literal.language, score)
+            hit = Hit(iri, str(literal), literal.language, score, predicate)
             old = best.get(iri)
             if old is None or (score, len(hit.matched)) < (old.score, len(old.matched)):
                 best[iri] = hit

@@ -11,18 +11,20 @@ import math
 from collections import Counter
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import URIRef
+from rdflib import Graph, Literal, URIRef
 
 from thb_graph.errors import BadRequestError, NotFoundError
 from thb_graph.kg import overview
-from thb_graph.kg.entity import Namer
+from thb_graph.kg.entity import Namer, Triple
 from thb_graph.kg.labels import IndexCache, LabelIndex
+from thb_graph.namespaces import RDF
 from thb_graph.web import pages, state, urls
 from thb_graph.web.entities import breakdown_chart
 
 bp = Blueprint("browse", __name__)
 
 MAX_QUERY_CHARS = 200
+LIST_EXTS = ("html", *pages.RDF_EXTS)
 _CACHE_KEY = "thb_graph.label_index"
 
 
@@ -68,10 +70,25 @@ def home() -> Response:
     return pages.vary(response, "Accept")
 
 
+def _twin(triples: list[Triple], namer: Namer) -> Graph:
+    """The RDF twin of a list page: the statements it shows and the names of what it names."""
+    graph = Graph()
+    for prefix, namespace in urls.prefixes().items():
+        graph.bind(prefix, namespace, replace=True)
+    for triple in triples:
+        graph.add(triple)
+    for iri, names in namer.names.items():
+        for predicate, literal in names:
+            graph.add((URIRef(iri), predicate, literal))
+    return graph
+
+
 @bp.get("/class/<curie>")
 def class_page(curie: str) -> Response:
-    """The members of a class, sorted by label, one page at a time."""
+    """The members of a class, sorted by label, one page at a time (or their RDF)."""
     st = state()
+    curie, ext = pages.split_extension(curie)
+    fmt, negotiated = pages.negotiate(ext, LIST_EXTS)
     iri = urls.expand_curie(curie)
     if iri is None:
         raise NotFoundError(f"no such class: {curie[:100]}")
@@ -91,7 +108,13 @@ def class_page(curie: str) -> Response:
     namer.want(URIRef(m) for m in shown)
     namer.resolve(st.store)
     types = overview.asserted_types(st.store, st.iris, shown, namer)
-    return pages.render_page(
+    path = f"class/{curie}"
+    if fmt != "html":
+        triples: list[Triple] = [(URIRef(m), RDF.type, URIRef(iri)) for m in shown]
+        triples += [(URIRef(m), RDF.type, t.node) for m in shown for t in types.get(m, [])]
+        response = pages.rdf_response(_twin(triples, namer), fmt)
+        return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=LIST_EXTS)
+    response = pages.render_page(
         "class.html",
         cls=namer.term(URIRef(iri)),
         curie=curie,
@@ -102,13 +125,16 @@ def class_page(curie: str) -> Response:
         total=len(ordered),
         page=page,
         pages=pages_total,
+        alternates=[(pages.FORMATS[e].label, urls.alternate_urls(path)[e]) for e in LIST_EXTS[1:]],
     )
+    return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=LIST_EXTS)
 
 
 @bp.get("/search")
 def search() -> Response:
-    """Things whose English or French names contain the words of ``?q=``."""
+    """Things whose English or French names contain the words of ``?q=`` (or their RDF)."""
     st = state()
+    fmt, negotiated = pages.negotiate(None, LIST_EXTS)
     q = request.args.get("q", "").strip()
     if len(q) > MAX_QUERY_CHARS:
         raise BadRequestError(f"the search text is longer than {MAX_QUERY_CHARS} characters")
@@ -122,6 +148,14 @@ def search() -> Response:
     namer.resolve(st.store)
     types = overview.asserted_types(st.store, st.iris, [h.iri for h in shown], namer)
     results = [(namer.term(URIRef(h.iri)), h, types.get(h.iri, [])) for h in shown]
-    return pages.render_page(
-        "search.html", q=q, results=results, total=len(hits), page=page, pages=pages_total
-    )
+    if fmt != "html":
+        triples: list[Triple] = [
+            (URIRef(h.iri), h.predicate, Literal(h.matched, lang=h.matched_lang)) for h in shown
+        ]
+        triples += [(URIRef(h.iri), RDF.type, t.node) for h in shown for t in types.get(h.iri, [])]
+        response = pages.rdf_response(_twin(triples, namer), fmt)
+    else:
+        response = pages.render_page(
+            "search.html", q=q, results=results, total=len(hits), page=page, pages=pages_total
+        )
+    return pages.finish(response, path=None, ext=fmt, negotiated=negotiated, exts=LIST_EXTS)
