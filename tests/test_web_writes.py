@@ -289,6 +289,17 @@ def test_a_browser_gets_the_422_as_an_html_page(client: FlaskClient) -> None:
     assert response.status_code == 422 and response.mimetype == "text/html"
 
 
+def test_a_write_running_past_the_write_timeout_is_stopped_and_changes_nothing(
+    settings: Settings, store: Store
+) -> None:
+    app = create_app(settings.replace(write_token=TOKEN, write_timeout_s=0.01), store)
+    before = dump(store)
+    response = app.test_client().post("/sparql/update", data={"update": VALID}, headers=AUTH)
+    assert response.status_code == 503
+    assert "stopped after" in error(response)["error"]
+    assert dump(store) == before
+
+
 # ---- history ---------------------------------------------------------------------------------
 
 
