@@ -201,3 +201,50 @@ def sample_once(report: LoadReport, pid: int) -> None:
     rss, count = tree_rss_kb(pid)
     report.rss_kb.append(rss)
     report.processes.append(count)
+
+
+@dataclass
+class WriteReport:
+    """Latency of writes, and the server's own split of the time (stage, validate...)."""
+
+    wall_ms: list[float] = field(default_factory=list)
+    phases: dict[str, list[float]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The figures, one per line."""
+        lines = [
+            f"writes              {len(self.wall_ms)} timed, {len(self.failures)} failed",
+            f"write p50 / max     {_ms(self.wall_ms, 0.5)} / {_ms(self.wall_ms, 1.0)} ms",
+        ]
+        for phase, values in self.phases.items():
+            ms = [v * 1000 for v in values]
+            lines.append(f"  {phase:<17} p50 {_ms(ms, 0.5)} ms")
+        return "\n".join(lines)
+
+
+def time_writes(url: str, token: str, count: int) -> WriteReport:
+    """Time ``count`` pairs of writes: a label added to a new graph, then that graph's
+    statement removed again (so the graph ends as it began, but for its history)."""
+    report = WriteReport()
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {token}"}
+    graph = "https://w3id.org/thb-graph/graph/bench-writes"
+    for n in range(count):
+        for text in (
+            f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}#note> "
+            f"<http://www.w3.org/2000/01/rdf-schema#comment> 'bench write {n}' }} }}",
+            f"DELETE WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+        ):
+            started = time.perf_counter()
+            answer = session.post(
+                url + "/sparql/update", data={"update": text}, headers=headers, timeout=300
+            )
+            took = (time.perf_counter() - started) * 1000
+            if answer.status_code != 200:
+                report.failures.append(f"{answer.status_code}: {answer.text[:200]}")
+                continue
+            report.wall_ms.append(took)
+            for phase, seconds in answer.json().get("seconds", {}).items():
+                report.phases.setdefault(phase, []).append(float(seconds))
+    return report

@@ -132,6 +132,7 @@ def test_an_update_by_form_is_committed_and_changes_the_version(
     assert (body["ok"], body["added"], body["removed"]) == (True, 2, 0)
     assert body["graphs"] == [ACTORS] and body["activity"].startswith(IRIS.id_prefix + "change/")
     assert body["version"] == client.get("/health").get_json()["version"] != before
+    assert {"stage", "validate", "infer"} <= set(body["seconds"])
     assert response.headers["Cache-Control"] == "no-store"
     label = Literal("Brigade", lang="en")
     assert store.query(f"ASK {{ <{ACTOR}brigade> <{SKOS.prefLabel}> {label.n3()} }}").boolean

@@ -84,6 +84,7 @@ def update() -> Response:
         graphs=list(plan.graphs),
         activity=plan.activity,
         version=outcome.version,
+        seconds=plan.seconds,
     )
     return _written(response, outcome)
 
