@@ -225,3 +225,23 @@ def test_materialising_in_virtuoso_matches_the_owlrl_closure(virtuoso_url: str) 
     }
     assert len(expected) > 500
     assert ours == expected
+
+
+@pytest.mark.virtuoso
+def test_in_a_shared_server_only_the_stores_graphs_count(virtuoso_url: str) -> None:  # noqa: F811
+    from thb_graph.kg.store.remote import RemoteStore
+
+    prefix = "https://w3id.org/thb-graph/test-shared/graph/"
+    store = RemoteStore(virtuoso_url, virtuoso_url, graph_prefix=prefix)
+    foreign = "urn:thb-graph:test:foreign"
+    store._send_update(f"INSERT DATA {{ GRAPH <{foreign}> {{ <urn:t:x> a <urn:t:B> }} }}")
+    try:
+        store.load((PREFIXES + ":A rdfs:subClassOf :B .").encode(), "text/turtle", prefix + "o")
+        store.load((PREFIXES + ":x a :A .").encode(), "text/turtle", prefix + "d")
+        report = materialise(store, graph=prefix + "inferred")
+        assert report.added == 1
+    finally:
+        store._send_update(f"DROP SILENT GRAPH <{foreign}>")
+        for name in store.graph_names():
+            store.drop_graph(name)
+        store.close()

@@ -116,29 +116,35 @@ def _closure(pairs: set[Pair]) -> set[Pair]:
     return closed
 
 
-def rule_updates(rules: Rules, graph: str, *, same_as: bool) -> Iterator[str]:
+def rule_updates(
+    rules: Rules, graph: str, *, same_as: bool, graphs: Iterable[str] | None = None
+) -> Iterator[str]:
     """The SPARQL updates of one round (each adds to ``graph`` only what is not stated).
 
     Every pattern reads the named graphs (``GRAPH ?g``): the default graph of an update is
-    the union of the graphs on some stores and an empty graph of its own on others.
+    the union of the graphs on some stores and an empty graph of its own on others. Given
+    ``graphs``, only those are read (a remote server may hold graphs of others).
     """
     g = f"<{graph}>"
+    scope = " ".join(f"<{name}>" for name in sorted({*graphs, graph})) if graphs else None
     for chunk in _chunks(sorted(rules.subclass)):
-        yield _insert(g, "?x a ?d", ["?x a ?c"], "?c ?d", chunk)
+        yield _insert(g, "?x a ?d", ["?x a ?c"], "?c ?d", chunk, scope=scope)
     for chunk in _chunks(sorted(rules.subproperty)):
-        yield _insert(g, "?s ?q ?o", ["?s ?p ?o"], "?p ?q", chunk)
+        yield _insert(g, "?s ?q ?o", ["?s ?p ?o"], "?p ?q", chunk, scope=scope)
     for chunk in _chunks(sorted(rules.inverse)):
-        yield _insert(g, "?o ?q ?s", ["?s ?p ?o"], "?p ?q", chunk, resource="?o")
+        yield _insert(g, "?o ?q ?s", ["?s ?p ?o"], "?p ?q", chunk, resource="?o", scope=scope)
     for chunk in _chunks(sorted(rules.domain)):
-        yield _insert(g, "?s a ?c", ["?s ?p ?o"], "?p ?c", chunk)
+        yield _insert(g, "?s a ?c", ["?s ?p ?o"], "?p ?c", chunk, scope=scope)
     for chunk in _chunks(sorted(rules.range)):
-        yield _insert(g, "?o a ?c", ["?s ?p ?o"], "?p ?c", chunk, resource="?o")
+        yield _insert(g, "?o a ?c", ["?s ?p ?o"], "?p ?c", chunk, resource="?o", scope=scope)
     symmetric = sorted(rules.symmetric | ({_SAME} if same_as else set()))
     for chunk in _chunks([(p, p) for p in symmetric]):
-        yield _insert(g, "?o ?p ?s", ["?s ?p ?o"], "?p ?q", chunk, resource="?o")
+        yield _insert(g, "?o ?p ?s", ["?s ?p ?o"], "?p ?q", chunk, resource="?o", scope=scope)
     transitive = sorted(rules.transitive | ({_SAME} if same_as else set()))
     for chunk in _chunks([(p, p) for p in transitive]):
-        yield _insert(g, "?a ?p ?c", ["?a ?p ?b", "?b ?p ?c"], "?p ?q", chunk, differ="?a ?c")
+        yield _insert(
+            g, "?a ?p ?c", ["?a ?p ?b", "?b ?p ?c"], "?p ?q", chunk, differ="?a ?c", scope=scope
+        )
     if same_as:
         same = f"<{_SAME}>"
         # (sameAs statements themselves are closed by the symmetric and transitive rules)
@@ -147,7 +153,9 @@ def rule_updates(rules: Rules, graph: str, *, same_as: bool) -> Iterator[str]:
             ("?s ?p ?t", [f"?o {same} ?t", "?s ?p ?o"], "?o"),
             ("?s ?t ?o", [f"?p {same} ?t", "?s ?p ?o"], "?p"),
         ]:
-            yield _insert(g, template, patterns, "", [], differ=f"{moved} ?t ?p {same}")
+            yield _insert(
+                g, template, patterns, "", [], differ=f"{moved} ?t ?p {same}", scope=scope
+            )
 
 
 def _insert(
@@ -159,6 +167,7 @@ def _insert(
     *,
     resource: str | None = None,
     differ: str | None = None,
+    scope: str | None = None,
 ) -> str:
     """``INSERT { GRAPH graph { template } } WHERE { VALUES ... patterns ... }`` that adds only
     statements not already in any graph."""
@@ -169,6 +178,8 @@ def _insert(
         values = " ".join(f"(<{a}> <{b}>)" for a, b in rows)
         where.append(f"VALUES ({variables}) {{ {values} }}")
     for n, pattern in enumerate(patterns):
+        if scope:
+            where.append(f"VALUES ?g{n} {{ {scope} }}")
         where.append(f"GRAPH ?g{n} {{ {pattern.replace(' a ', f' {rdf_type} ')} }}")
     if resource:
         where.append(f"FILTER (!isLiteral({resource}))")
@@ -176,7 +187,8 @@ def _insert(
         terms = differ.split()
         for a, b in zip(terms[::2], terms[1::2], strict=True):
             where.append(f"FILTER ({a} != {b})")
-    where.append(f"FILTER NOT EXISTS {{ GRAPH ?known {{ {head} }} }}")
+    known = f"VALUES ?known {{ {scope} }} " if scope else ""
+    where.append(f"FILTER NOT EXISTS {{ {known}GRAPH ?known {{ {head} }} }}")
     return f"INSERT {{ GRAPH {graph} {{ {head} }} }} WHERE {{ {' '.join(where)} }}"
 
 
@@ -197,13 +209,15 @@ def materialise(
     iris = iris or Iris()
     target = graph or iris.inferred_graph
     started = time.perf_counter()
-    rules = rules or read_rules(store)
+    # a remote server may hold graphs that are not the store's: read the store's only
+    graphs = store.graph_names() if store.backend == "sparql" else None
+    rules = rules or read_rules(store, graphs)
     same_as = bool(store.query(f"ASK {{ ?s <{_SAME}> ?o FILTER (?s != ?o) }}").boolean)
     before = store.count(target)
     rounds: list[int] = []
     size = before
     for _ in range(MAX_ROUNDS):
-        for update in rule_updates(rules, target, same_as=same_as):
+        for update in rule_updates(rules, target, same_as=same_as, graphs=graphs):
             store.update(update)
         now = store.count(target)
         rounds.append(now - size)
