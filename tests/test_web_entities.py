@@ -545,3 +545,25 @@ def test_description_falls_back_to_english_marked_as_english(pages_client):
     (definition,) = doc.find_all("p", class_="definition")
     assert definition.get("lang") == "en"
     assert definition.text().startswith("Responsible for the fight")
+
+
+def glance_of(doc) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    return {
+        row.find("dt").text(): [li.text().replace(" inferred", "") for li in row.find_all("li")]
+        for row in doc.find_all("div", class_="glance-row")
+    }
+
+
+def test_conflicting_claims_are_shown_side_by_side_with_a_note(pages_client):
+    _, doc = page(pages_client, "/id/claim/residence-permit-one-year")
+    glance = glance_of(doc)
+    assert glance["Conflicts with"] == ["Residence permit of six months, renewable"]
+    assert glance["About"] == ["Residence permit for victims"]
+    assert glance["Duration and frequency"] == ["1 year"]
+    row = doc.find("div", class_="conflict")
+    assert "nothing says which is right" in row.find("p", class_="note").text()
+    _, measure = page(pages_client, "/id/measure/residence-permit")
+    assert sorted(glance_of(measure)["Claims about it"]) == [
+        "Residence permit of one year",
+        "Residence permit of six months, renewable",
+    ]

@@ -140,6 +140,7 @@ PROFILES: tuple[Profile, ...] = (
             _row("handles", (THB.handlesCasesOf, "out"), (THB.handlesOffence, "out")),
             _row("tasks", (THB.hasTask, "out")),
             _row("runs", (THB.carriedOutBy, "in")),
+            _row("claims_about", (THB.about, "in"), (THB.subject, "in")),
         ),
     ),
     Profile(
@@ -157,6 +158,22 @@ PROFILES: tuple[Profile, ...] = (
             _row("prepared_by", (THB.preparedBy, "out")),
             _row("defines", (THB.definesOffence, "out"), (THB.criminalises, "out")),
             _row("provisions", (THB.hasProvision, "out")),
+            _row("claims_about", (THB.about, "in"), (THB.subject, "in")),
+        ),
+    ),
+    Profile(
+        "claim",
+        (THB.Claim,),
+        (
+            _row("about", (THB.about, "out"), (THB.subject, "out")),
+            _row("status", (THB.status, "out")),
+            _row("as_of", (THB.asOf, "out")),
+            _row("duration", (THB.duration, "out"), (THB.renewalInterval, "out")),
+            _row("claimed_by", (PROV.wasAttributedTo, "out")),
+            _row("conflicts_with", (THB.conflictsWith, "out"), (THB.conflictsWith, "in")),
+            _row("challenges", (THB.challenges, "out")),
+            _row("challenged_by", (THB.challenges, "in")),
+            _row("source", (DCTERMS.source, "out")),
         ),
     ),
     Profile(
@@ -172,6 +189,7 @@ PROFILES: tuple[Profile, ...] = (
             _row("funding", (THB.funder, "out"), (THB.fundedParty, "out")),
             _row("participants", (THB.participant, "out")),
             _row("where", (THB.refArea, "out")),
+            _row("claims_about", (THB.about, "in"), (THB.subject, "in")),
         ),
     ),
     Profile(

@@ -198,6 +198,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "row_brought_about": ("Brought about", "A produit"),
     "row_led_to": ("Led to", "A conduit à"),
     "row_followed": ("Followed", "Fait suite à"),
+    "row_claims_about": ("Claims about it", "Affirmations à son sujet"),
+    "row_about": ("About", "Sujet"),
+    "row_as_of": ("As of", "À la date de"),
+    "row_claimed_by": ("Claimed by", "Selon"),
+    "row_conflicts_with": ("Conflicts with", "Contredit"),
+    "row_challenges": ("Challenges", "Conteste"),
+    "row_challenged_by": ("Challenged by", "Contesté par"),
+    "row_source": ("Source", "Source"),
+    "conflict_note": (
+        "Sources disagree here; both claims are kept and nothing says which is right.",
+        "Les sources divergent ici ; les deux affirmations sont conservées, sans trancher.",
+    ),
 }
 
 
