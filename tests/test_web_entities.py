@@ -559,7 +559,7 @@ def test_conflicting_claims_are_shown_side_by_side_with_a_note(pages_client):
     glance = glance_of(doc)
     assert glance["Conflicts with"] == ["Residence permit of six months, renewable"]
     assert glance["About"] == ["Residence permit for victims"]
-    assert glance["Duration and frequency"] == ["1 year"]
+    assert glance["Duration"] == ["1 year"]
     row = doc.find("div", class_="conflict")
     assert "nothing says which is right" in row.find("p", class_="note").text()
     _, measure = page(pages_client, "/id/measure/residence-permit")

@@ -199,6 +199,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "row_led_to": ("Led to", "A conduit à"),
     "row_followed": ("Followed", "Fait suite à"),
     "row_claims_about": ("Claims about it", "Affirmations à son sujet"),
+    "row_length": ("Duration", "Durée"),
+    "row_renewal": ("Renewal", "Renouvellement"),
     "row_about": ("About", "Sujet"),
     "row_as_of": ("As of", "À la date de"),
     "row_claimed_by": ("Claimed by", "Selon"),
