@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from thb_graph.kg.display import external_name, format_literal, format_number
+from thb_graph.kg.display import external_name, format_frequency, format_literal, format_number
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,11 @@ def test_outside_iris_get_a_short_name_of_their_authority():
     assert external_name(fra) == "EU authority table: country/FRA"
     assert external_name("http://data.europa.eu/eli/dir/2011/36/oj") == "ELI: dir/2011/36/oj"
     assert external_name("http://data.europa.eu/eli/ontology#amends").startswith("http")
+
+
+@pytest.mark.parametrize(
+    ("lexical", "lang", "text"),
+    [("P1M", "en", "monthly"), ("P1M", "fr", "chaque mois"), ("P6M", "en", "every 6 months")],
+)
+def test_frequencies_read_as_words(lexical, lang, text):
+    assert format_frequency(lexical, lang) == text

@@ -204,7 +204,7 @@ def test_measure_shows_who_runs_it_and_its_amount_with_currency(pages_client):
     }
     assert glance["Run by"] == ["French government"]
     assert glance["Amount"] == ["464 EUR"]
-    assert glance["Duration and frequency"] == ["1 month"]
+    assert glance["Duration and frequency"] == ["monthly"]
 
 
 def test_external_identifiers_are_links_to_the_authority(pages_client):

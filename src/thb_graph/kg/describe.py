@@ -17,6 +17,7 @@ from rdflib.term import Node
 
 from thb_graph.errors import NotFoundError
 from thb_graph.kg import bindings, figures
+from thb_graph.kg.display import format_frequency
 from thb_graph.kg.entity import (
     Description,
     Highlight,
@@ -213,6 +214,8 @@ def _highlights(
                 term = namer.term(node, inferred=inferred)
                 if predicate == THB.amount and currency:
                     term.text = f"{term.text} {namer.unit(currency[0])}"
+                if predicate == THB.frequency and isinstance(node, Literal):
+                    term.text = format_frequency(str(node), namer.lang)
                 values.append(term)
                 pair = (
                     (subject, predicate, node) if direction == "out" else (node, predicate, subject)

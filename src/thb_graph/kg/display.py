@@ -112,6 +112,29 @@ def format_duration(lexical: str, lang: str) -> str:
     return " ".join(parts)
 
 
+_EVERY = {
+    "en": {"P1D": "daily", "P1W": "weekly", "P1M": "monthly", "P1Y": "yearly"},
+    "fr": {
+        "P1D": "chaque jour",
+        "P1W": "chaque semaine",
+        "P1M": "chaque mois",
+        "P1Y": "chaque année",
+    },
+}
+
+
+def format_frequency(lexical: str, lang: str) -> str:
+    """'P1M' -> 'monthly' / 'chaque mois'; 'P6M' -> 'every 6 months' / 'tous les 6 mois'."""
+    code = _lang(lang)
+    named = _EVERY[code].get(lexical.strip())
+    if named:
+        return named
+    span = format_duration(lexical, lang)
+    if span == lexical:
+        return lexical
+    return f"every {span}" if code == "en" else f"tous les {span}"
+
+
 def format_literal(literal: Literal, lang: str) -> str:
     """A literal as a reader expects it: numbers grouped, dates spelled, durations in words."""
     datatype = literal.datatype
