@@ -2,7 +2,7 @@
 
 Triple formats (Turtle, JSON-LD, N-Triples, RDF/XML) hold one graph, or the union of all
 graphs; quad formats (TriG, N-Quads) keep the named graphs. JSON-LD is compacted with a
-context built from the project prefixes.
+context the downloads publish: a plain word for every term used, and the project prefixes.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from typing import Any
 from rdflib import Graph
 
 from thb_graph.errors import UnknownFormatError
-from thb_graph.kg.iris import Iris
+from thb_graph.kg.context import compact_jsonld, store_context
 from thb_graph.kg.store.base import Store
-from thb_graph.namespaces import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -71,10 +70,10 @@ def export_format(name: str) -> ExportFormat:
     raise UnknownFormatError(f"unknown export format {name!r}: expected one of {known}")
 
 
-def jsonld_context(base_iri: str) -> dict[str, Any]:
-    """The JSON-LD context of the project: every prefix, moved under ``base_iri``."""
-    iris = Iris(base_iri)
-    return {"@context": {prefix: iris.rebase(ns) for prefix, ns in PREFIXES.items()}}
+def jsonld_context(store: Store, base_iri: str) -> dict[str, Any]:
+    """The published JSON-LD context (the one ``/download/context.jsonld`` serves): a plain
+    word for every term the store uses, and the project prefixes under ``base_iri``."""
+    return store_context(store, base_iri)
 
 
 def export(
@@ -111,6 +110,4 @@ def write_export(
 def _jsonld(store: Store, base_iri: str, graph: str | None) -> bytes:
     parsed = Graph()
     parsed.parse(data=store.dump("application/n-triples", graph), format="nt")
-    context = jsonld_context(base_iri)["@context"]
-    text = parsed.serialize(format="json-ld", context=context, auto_compact=True)
-    return text.encode("utf-8")
+    return compact_jsonld(parsed, jsonld_context(store, base_iri))
