@@ -295,3 +295,31 @@ def test_read_only_oxigraph_store_refuses_writes(tmp_path: Path) -> None:
 def test_unknown_store_spec_is_a_config_error(settings: Settings, spec: str) -> None:
     with pytest.raises(ConfigError):
         open_store(settings.replace(store=spec))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * WHERE { ?s ?p ?o FILTER REGEX(STR(?o), "a?+*", "q") }',
+        "SELECT * WHERE { ?s !(^<http://example.org/p>) ?o }",
+    ],
+)
+def test_memory_engine_failures_are_client_errors(query: str) -> None:
+    from thb_graph.errors import BadRequestError
+    from thb_graph.kg.store.memory import MemoryStore
+
+    store = MemoryStore()
+    store.load(
+        b'<http://example.org/a> <http://example.org/p> "a" .',
+        "application/n-triples",
+        "http://example.org/g",
+    )
+    with pytest.raises(BadRequestError, match=r"regular expression|cannot be evaluated"):
+        store.query(query)
+
+
+def test_memory_engine_leaves_an_expression_error_unbound() -> None:
+    from thb_graph.kg.store.memory import MemoryStore
+
+    result = MemoryStore().query("SELECT ?x WHERE { BIND(COALESCE() AS ?x) }")
+    assert result.rows == [(None,)]

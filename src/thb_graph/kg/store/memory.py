@@ -8,6 +8,7 @@ Meant for tests and small graphs. Every call holds one lock, updates are all-or-
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
@@ -72,8 +73,17 @@ class MemoryStore(Store):
         with self._lock:
             ctx = self._context(default_graphs, named_graphs)
             ctx.prologue = parsed.prologue
-            result = SPARQLResult(evalPart(ctx, parsed.algebra))
-            return _to_query_result(result, max_rows)
+            try:
+                result = SPARQLResult(evalPart(ctx, parsed.algebra))
+                return _to_query_result(result, max_rows)
+            except re.error as e:
+                raise BadRequestError(f"invalid regular expression in the query: {e}") from e
+            except Exception as e:
+                # rdflib's evaluator raises a bare Exception for what it cannot evaluate
+                # (e.g. negated inverse property paths); anything more specific is a bug.
+                if type(e) is not Exception:
+                    raise
+                raise BadRequestError(f"the query cannot be evaluated: {e}") from e
 
     def _context(
         self, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
@@ -304,5 +314,6 @@ def _to_query_result(result: SPARQLResult, max_rows: int | None) -> QueryResult:
         if max_rows is not None and len(rows) >= max_rows:
             truncated = True
             break
-        rows.append(tuple(row))  # type: ignore[arg-type]
+        # an expression error can leave a plain Python value (COALESCE()): unbound
+        rows.append(tuple(t if isinstance(t, Node) else None for t in row))
     return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
