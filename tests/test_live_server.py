@@ -393,7 +393,7 @@ def _time_to_ready(env: dict[str, str], log: Path) -> float:
     try:
         while time.monotonic() - started < 30 and process.poll() is None:
             try:
-                if requests.get(f"http://127.0.0.1:{port}/health", timeout=1).ok:
+                if requests.get(f"http://127.0.0.1:{port}/health", timeout=10).ok:
                     return time.monotonic() - started
             except requests.ConnectionError:
                 time.sleep(0.01)
