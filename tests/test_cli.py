@@ -254,3 +254,32 @@ def test_python_dash_m_runs_the_command_line() -> None:
     assert done.returncode == 0, done.stderr
     for command in ("validate", "query", "export", "stats", "infer", "load"):
         assert command in done.stdout
+
+
+def test_every_setting_but_the_secret_has_a_flag() -> None:
+    from dataclasses import fields
+
+    from thb_graph.config import Settings
+
+    names = {p.name for p in cli.main.params}
+    for item in fields(Settings):
+        assert (item.name in names) == (item.name not in cli.SECRET_SETTINGS), item.name
+
+
+def test_a_setting_flag_reaches_the_settings() -> None:
+    seen = {}
+
+    @cli.main.command("probe-settings")
+    @cli.click.pass_context
+    def probe(ctx) -> None:  # type: ignore[no-untyped-def]
+        seen["settings"] = cli.settings_of(ctx)
+
+    try:
+        result = CliRunner().invoke(
+            cli.main, ["--store", "memory", "--max-result-rows", "7", "probe-settings"]
+        )
+    finally:
+        cli.main.commands.pop("probe-settings")
+    assert result.exit_code == 0, result.output
+    assert seen["settings"].max_result_rows == 7
+    assert seen["settings"].store == "memory"

@@ -15,8 +15,8 @@ import io
 import json
 import sys
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,9 @@ class _Main(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`thb-graph stats | head`): not an error
+            sys.stderr.close()
+            ctx.exit(EXIT_OK)
         except ShapeViolationError as e:
             click.echo(f"error: {e.message}", err=True)
             if isinstance(e.report, ValidationReport):
@@ -94,26 +97,31 @@ class _Main(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+#: Settings with no command-line flag: secrets belong in the environment or a settings file,
+#: never in the process list.
+SECRET_SETTINGS = frozenset({"write_token"})
+
+
+def setting_flags(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give the command one ``--name`` flag per setting (``base_iri`` -> ``--base-iri``)."""
+    for item in reversed(fields(Settings)):
+        if item.name not in SECRET_SETTINGS:
+            flag = "--" + item.name.replace("_", "-")
+            func = click.option(flag, item.name, default=None, help=item.metadata["help"])(func)
+    return func
+
+
 @click.group(cls=_Main)
 @click.option(
     "--config", "config_file", type=click.Path(dir_okay=False), help="Settings file (TOML)."
 )
-@click.option("--store", help="Store: oxigraph:PATH, oxigraph:memory, memory, sparql:URL[,URL].")
-@click.option("--base-iri", help="Base IRI of entities, graphs and the ontology.")
-@click.option("--source-dir", help="Folder holding ontology/, data/, shapes/ and queries/.")
+@setting_flags
 @click.version_option(__version__, prog_name="thb-graph")
 @click.pass_context
-def main(
-    ctx: click.Context,
-    config_file: str | None,
-    store: str | None,
-    base_iri: str | None,
-    source_dir: str | None,
-) -> None:
+def main(ctx: click.Context, config_file: str | None, **flags: str | None) -> None:
     """thb-graph: a linked-data knowledge graph of the fight against trafficking in human
     beings."""
-    overrides = {"store": store, "base_iri": base_iri, "source_dir": source_dir}
-    ctx.obj = CliState(config_file=config_file, overrides=overrides)
+    ctx.obj = CliState(config_file=config_file, overrides=flags)
 
 
 # ---- plain functions (what the commands call) -------------------------------------------
