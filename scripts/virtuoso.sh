@@ -124,8 +124,17 @@ EOF
 }
 
 answers() {
-  curl -fsS -o /dev/null --max-time 2 -H 'Accept: application/sparql-results+json' \
-    --data-urlencode 'query=ASK {}' "$ENDPOINT" 2>/dev/null
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS -o /dev/null --max-time 2 -H 'Accept: application/sparql-results+json' \
+      --data-urlencode 'query=ASK {}' "$ENDPOINT" 2>/dev/null
+  else
+    python3 - "$ENDPOINT" <<'PY' 2>/dev/null
+import sys, urllib.parse, urllib.request
+data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+request = urllib.request.Request(sys.argv[1], data, {"Accept": "application/sparql-results+json"})
+urllib.request.urlopen(request, timeout=2).read()
+PY
+  fi
 }
 
 isql() {
