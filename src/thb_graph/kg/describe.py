@@ -17,8 +17,9 @@ from rdflib.term import Node
 
 from thb_graph.errors import NotFoundError
 from thb_graph.kg import bindings, figures
-from thb_graph.kg.display import format_frequency
+from thb_graph.kg.display import format_date, format_frequency
 from thb_graph.kg.entity import (
+    Change,
     Description,
     Highlight,
     Incoming,
@@ -28,6 +29,7 @@ from thb_graph.kg.entity import (
     Term,
     Triple,
 )
+from thb_graph.kg.history import entity_history, history_statements
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.profiles import (
     DATE_VALUES,
@@ -48,6 +50,8 @@ HEADER_TEXT = (DCTERMS.description, SKOS.definition, RDFS.comment, THB.claimText
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 MAX_OUTGOING = 5000
 MAX_PROFILE_LINKS = 500
+#: Writes listed in the history section of a page, newest first.
+MAX_HISTORY = 50
 
 
 def _trivial(s: Node, p: Node, o: Node) -> bool:
@@ -94,13 +98,18 @@ def _classes(store: Store, iri: str) -> set[URIRef]:
 
 
 def _incoming(
-    store: Store, iri: str, inferred_graph: str, page: int, page_size: int
+    store: Store, iri: str, iris: Iris, page: int, page_size: int
 ) -> tuple[int, list[tuple[URIRef, URIRef, bool]]]:
-    """The number of (subject, predicate) pairs pointing at ``iri`` and one page of them."""
+    """The number of (subject, predicate) pairs pointing at ``iri`` and one page of them.
+
+    The history graph is left out: its activities and quoted statements point at every
+    entity a write touched, and the page shows them in their own section.
+    """
     me = bindings.iri_term(iri)
+    kept = f"FILTER(isIRI(?s) && ?g != {bindings.iri_term(iris.history_graph)})"
     count = store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE "
-        f"{{ ?s ?p {me} . FILTER(isIRI(?s)) }} }}"
+        f"{{ GRAPH ?g {{ ?s ?p {me} }} {kept} }} }}"
     )
     first = count.rows[0][0] if count.rows else None
     total = int(str(first)) if first is not None else 0
@@ -109,8 +118,8 @@ def _incoming(
     offset = (page - 1) * page_size
     result = store.query(
         "SELECT ?s ?p (MIN(IF(?g = "
-        f"{bindings.iri_term(inferred_graph)}, 1, 0)) AS ?inf) WHERE {{ GRAPH ?g "
-        f"{{ ?s ?p {me} }} FILTER(isIRI(?s)) }} GROUP BY ?s ?p ORDER BY ?p ?s "
+        f"{bindings.iri_term(iris.inferred_graph)}, 1, 0)) AS ?inf) WHERE {{ GRAPH ?g "
+        f"{{ ?s ?p {me} }} {kept} }} GROUP BY ?s ?p ORDER BY ?p ?s "
         f"LIMIT {page_size} OFFSET {offset}"
     )
     rows = []
@@ -227,6 +236,24 @@ def _highlights(
     return out
 
 
+def _history(store: Store, iris: Iris, iri: str, lang: str, triples: list[Triple]) -> list[Change]:
+    """The writes that touched ``iri``, newest first, their PROV statements added to ``triples``."""
+    entries = entity_history(store, iris, iri, limit=MAX_HISTORY)
+    triples.extend(history_statements(iri, entries))
+    return [
+        Change(
+            activity=e.activity,
+            operation=e.operation,
+            agent_name=e.agent_name,
+            started=e.started,
+            date_text=f"{format_date(e.started[:10], lang)} {e.started[11:16]} UTC",
+            added=e.added,
+            removed=e.removed,
+        )
+        for e in entries
+    ]
+
+
 def describe(
     store: Store,
     iris: Iris,
@@ -244,7 +271,7 @@ def describe(
     inferred_graph = iris.inferred_graph
     statements, nested = _outgoing(store, iri, inferred_graph)
     page = max(1, page)
-    total, incoming_rows = _incoming(store, iri, inferred_graph, page, page_size)
+    total, incoming_rows = _incoming(store, iri, iris, page, page_size)
     if not statements and not nested and total == 0:
         raise NotFoundError(f"no such entity: {iri[:200]}")
     classes = _classes(store, iri)
@@ -330,6 +357,7 @@ def describe(
     others.sort(key=lambda f: ([t.text for t in f.period], f.label.text))
     desc.figures.extend(others)
     desc.timeline = build_timeline(dated, namer, subject, triples)
+    desc.history = _history(store, iris, iri, lang, triples)
     desc.names = {i: namer.names.get(i, []) for i in namer.names}
     return desc
 

@@ -129,6 +129,19 @@ class TimelineEntry:
 
 
 @dataclass
+class Change:
+    """One accepted write that said something about the entity, as its page shows it."""
+
+    activity: str
+    operation: str
+    agent_name: str
+    started: str
+    date_text: str
+    added: int
+    removed: int
+
+
+@dataclass
 class Highlight:
     """One line of the type-aware summary: a UI key and its values."""
 
@@ -152,6 +165,7 @@ class Description:
     figures: list[Figure] = field(default_factory=list)
     breakdown: Breakdown | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    history: list[Change] = field(default_factory=list)
     triples: list[Triple] = field(default_factory=list)
     names: dict[str, list[tuple[URIRef, Literal]]] = field(default_factory=dict)
 

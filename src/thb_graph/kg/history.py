@@ -208,6 +208,36 @@ def entity_history(store: Store, iris: Iris, entity: str, *, limit: int = 50) ->
     return entries
 
 
+def history_statements(entity: str, entries: Iterable[HistoryEntry]) -> list[Triple]:
+    """The PROV statements behind ``entries``, for the RDF twin of the page of ``entity``.
+
+    The same shape as the history graph (:func:`history_triples`), without the quoted
+    statements: each activity, its operation, times, agent and the size of its changes.
+    """
+    out: list[Triple] = []
+    for entry in entries:
+        act = URIRef(entry.activity)
+        agent = URIRef(entry.agent)
+        out += [
+            (act, RDF.type, PROV.Activity),
+            (act, DCTERMS.type, Literal(entry.operation)),
+            (act, PROV.startedAtTime, Literal(entry.started, datatype=XSD.dateTime)),
+            (act, PROV.endedAtTime, Literal(entry.ended, datatype=XSD.dateTime)),
+            (act, PROV.wasAssociatedWith, agent),
+            (act, DCTERMS.subject, URIRef(entity)),
+            (agent, RDF.type, PROV.Agent),
+        ]
+        if entry.agent_name:
+            out.append((agent, FOAF.name, Literal(entry.agent_name)))
+        for link, name, size in (
+            (PROV.generated, "added", entry.added),
+            (PROV.invalidated, "removed", entry.removed),
+        ):
+            node = URIRef(f"{act}#{name}")
+            out += [(act, link, node), (node, VOID.triples, Literal(size))]
+    return out
+
+
 def _int(term: Node | None) -> int:
     try:
         return int(str(term)) if term is not None else 0

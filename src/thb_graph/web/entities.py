@@ -18,7 +18,7 @@ from flask import Blueprint, Response, request
 
 from thb_graph.errors import BadRequestError, NotFoundError, UnknownFormatError
 from thb_graph.export import export
-from thb_graph.kg.describe import describe, description_graph
+from thb_graph.kg.describe import MAX_HISTORY, describe, description_graph
 from thb_graph.kg.entity import Breakdown, Description, Namer
 from thb_graph.kg.ontology_doc import document_ontology
 from thb_graph.web import i18n, pages, state, urls
@@ -121,6 +121,7 @@ def _serve(iri: str, ext: str | None, path: str | None) -> Response:
             "entity.html",
             desc=desc,
             chart=chart,
+            max_history=MAX_HISTORY,
             alternates=[(pages.FORMATS[e].label, alternates[e]) for e in exts if e != "html"],
         )
     else:

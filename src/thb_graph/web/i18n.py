@@ -112,6 +112,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline": ("Timeline", "Chronologie"),
     "date": ("Date", "Date"),
     "this": ("this", "ceci"),
+    "history": ("History", "Historique"),
+    "history_intro": (
+        "The writes that changed statements about this entity, newest first.",
+        "Les écritures qui ont modifié des déclarations sur cette entité, de la plus récente "
+        "à la plus ancienne.",
+    ),
+    "history_note": (
+        "The latest {n} writes that changed statements about this entity, newest first.",
+        "Les {n} dernières écritures qui ont modifié des déclarations sur cette entité, de la "
+        "plus récente à la plus ancienne.",
+    ),
+    "history_when": ("When", "Quand"),
+    "history_change": ("Change", "Modification"),
+    "history_by": ("By", "Par"),
+    "history_added": ("Statements added", "Déclarations ajoutées"),
+    "history_removed": ("Statements removed", "Déclarations retirées"),
     "other_formats": ("This page as data", "Cette page en données"),
     "iri": ("IRI", "IRI"),
     "external": ("external link", "lien externe"),
