@@ -1,123 +1,66 @@
 """SHACL-gated transactions: stage a write, validate it, infer, then commit it at once.
 
 A write (:class:`WriteJob`: a SPARQL Update or a Graph Store operation) is *planned* on a
-staging copy of the whole store, an rdflib Dataset parsed from an N-Quads dump
-(``kg.staging``). The difference between the copy before and after is the change. The
-change is refused when it touches the ontology, the inferred graph, the write history or
-the default graph (the union of the named graphs, never written). The staged data graphs
-are validated with the shapes, as a whole, since several constraints (sums of breakdowns,
-dangling references) reach beyond the nodes a write touches; the inferred graph is
-recomputed from the staged data. The plan is then one SPARQL Update: the asserted change,
-the change of the inferred graph and the PROV record of the write (``kg.history``),
-which the store runs in a single transaction. A rejected or failed write never reaches the
-store, which stays byte-for-byte as it was.
+staging copy of the whole store (``kg.write_plan``): the change is checked against the
+protected graphs, the staged data is validated with the shapes and the inferred graph
+recomputed. The plan is then one SPARQL Update: the asserted change, the change of the
+inferred graph and the PROV record of the write (``kg.write_commit``), which the store runs
+in a single transaction. A rejected or failed write never reaches the store, which stays
+byte-for-byte as it was.
 
-Writes are serialised: a thread lock, and ``fcntl.flock`` on ``{store}.write.lock`` beside
-an on-disk store so that several server processes over one store also take turns.
+Writes are serialised (``kg.write_lock``): a thread lock, and ``fcntl.flock`` on
+``{store}.write.lock`` beside an on-disk store so that several server processes over one
+store also take turns.
 
 Planning is a pure function of a snapshot of the store (N-Quads, taken under the lock by
 the process that owns the store) and the job (:func:`plan_write`), so the web layer can run
 it in a killable worker process that never opens the store (``isolate``); the commit
-(:meth:`Writer.write`) happens in the process that owns the store.
+(:meth:`Writer.write`) happens in the process that owns the store. This module is where
+callers import all of it from.
 """
 
 from __future__ import annotations
 
-import fcntl
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import Path
-from typing import Literal
-
-import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.term import Node
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from thb_graph.config import Settings
-from thb_graph.errors import (
-    BadRequestError,
-    ForbiddenError,
-    NotFoundError,
-    QuerySyntaxError,
-    QueryTimeoutError,
-    ShapeViolationError,
-    StoreError,
-)
-from thb_graph.kg.build import load_shapes
-from thb_graph.kg.history import WriteRecord, history_triples, new_activity_iri
-from thb_graph.kg.infer import infer
-from thb_graph.kg.iris import Iris
-from thb_graph.kg.staging import Quad, apply_update, quad_set, stage_snapshot
+from thb_graph.errors import StoreError
 from thb_graph.kg.store.base import Store
-from thb_graph.kg.store.terms import to_oxigraph
-from thb_graph.kg.upload import parse_upload
-from thb_graph.kg.validate import ValidationReport, validate
+from thb_graph.kg.write_commit import commit, commit_text
+from thb_graph.kg.write_lock import exclusive, lock_path_for
+from thb_graph.kg.write_plan import (
+    OPERATION_NAMES,
+    Operation,
+    Plan,
+    Planner,
+    Planning,
+    Rejection,
+    WriteContext,
+    WriteJob,
+    plan_write,
+    rejection_error,
+)
 
-Operation = Literal["update", "put", "post", "delete"]
-
-#: How each operation is named in the history.
-OPERATION_NAMES: dict[str, str] = {
-    "update": "SPARQL Update",
-    "put": "Graph Store PUT",
-    "post": "Graph Store POST",
-    "delete": "Graph Store DELETE",
-}
-
-
-@dataclass(frozen=True)
-class WriteJob:
-    """One write as the protocol delivered it (picklable: it may cross to a worker)."""
-
-    operation: Operation
-    agent: str
-    update: str = ""
-    using: tuple[str, ...] = ()
-    using_named: tuple[str, ...] = ()
-    graph: str | None = None
-    body: bytes = b""
-    media_type: str = ""
-    started: float = field(default_factory=time.time)
-    #: The store as N-Quads when planning starts (set by the Writer, under the write lock).
-    snapshot: bytes = b""
-
-
-@dataclass(frozen=True)
-class WriteContext:
-    """What planning needs besides the store: the IRI scheme, the shapes, the body cap."""
-
-    iris: Iris
-    shapes: Graph
-    max_bytes: int
-
-
-@dataclass(frozen=True)
-class Plan:
-    """An accepted write, ready to commit: ``commit`` is one SPARQL Update ("" for no-op)."""
-
-    commit: str
-    added: int = 0
-    removed: int = 0
-    inferred_added: int = 0
-    inferred_removed: int = 0
-    created: bool = False
-    activity: str | None = None
-    graphs: tuple[str, ...] = ()
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A write the shapes refuse, with the validation report in portable form."""
-
-    message: str
-    details: tuple[str, ...]
-    text: str
-    report_ntriples: bytes
+__all__ = [
+    "OPERATION_NAMES",
+    "Operation",
+    "Plan",
+    "Planner",
+    "Planning",
+    "Rejection",
+    "WriteContext",
+    "WriteJob",
+    "WriteOutcome",
+    "Writer",
+    "commit",
+    "commit_text",
+    "exclusive",
+    "lock_path_for",
+    "plan_write",
+    "rejection_error",
+]
 
 
 @dataclass(frozen=True)
@@ -126,9 +69,6 @@ class WriteOutcome:
 
     plan: Plan
     version: str
-
-
-Planner = Callable[[WriteJob], Plan | Rejection]
 
 
 class Writer:
@@ -162,330 +102,3 @@ class Writer:
             if result.commit:
                 commit(self.store, result.commit)
             return WriteOutcome(plan=result, version=self.store.version())
-
-
-def lock_path_for(store: Store) -> Path | None:
-    """The lock file beside an on-disk store (None for stores without a path)."""
-    path = getattr(store, "path", None)
-    return Path(f"{path}.write.lock") if path is not None else None
-
-
-@contextmanager
-def exclusive(thread_lock: threading.Lock, path: Path | None, timeout: float) -> Iterator[None]:
-    """Hold the write lock of this process and, with ``path``, of every process."""
-    deadline = time.monotonic() + timeout
-    busy = QueryTimeoutError(
-        f"another write held the graph for {timeout:g} s; nothing was changed, try again"
-    )
-    if not thread_lock.acquire(timeout=timeout):
-        raise busy
-    try:
-        if path is None:
-            yield
-            return
-        with open(path, "a+b") as handle:
-            while True:
-                try:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise busy from None
-                    time.sleep(0.02)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    finally:
-        thread_lock.release()
-
-
-def commit(store: Store, text: str) -> None:
-    """Run the planned update; the store applies it in one transaction."""
-    try:
-        store.update(text)
-    except QuerySyntaxError as e:  # the text is ours: this is a bug, not the client's fault
-        raise StoreError(f"the planned write could not be run: {e.message}") from e
-
-
-def rejection_error(rejection: Rejection) -> ShapeViolationError:
-    """The ShapeViolationError of a rejection, carrying a ValidationReport again."""
-    graph = Graph()
-    if rejection.report_ntriples:
-        graph.parse(data=rejection.report_ntriples, format="nt")
-    report = ValidationReport(conforms=False, text=rejection.text, graph=graph)
-    error = ShapeViolationError(rejection.message, report=report)
-    error.details = list(rejection.details)
-    return error
-
-
-# ---- planning (runs wherever the caller isolates it) -------------------------------------
-
-
-@dataclass(frozen=True)
-class Planning:
-    """The planner as a picklable value, so that a fork server can run it: it reads the
-    shapes once per process and never touches the store (the job carries a snapshot)."""
-
-    base_iri: str
-    source_dir: str
-    max_bytes: int
-
-    def __call__(self, job: WriteJob) -> Plan | Rejection:
-        """Plan ``job`` (see :func:`plan_write`)."""
-        return plan_write(_context(self.base_iri, self.source_dir, self.max_bytes), job)
-
-
-@lru_cache(maxsize=4)
-def _context(base_iri: str, source_dir: str, max_bytes: int) -> WriteContext:
-    settings = Settings(base_iri=base_iri, source_dir=source_dir)
-    return WriteContext(Iris(base_iri), load_shapes(settings), max_bytes)
-
-
-def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
-    """Stage ``job`` on its snapshot, check it, validate and infer; the plan to commit or
-    the rejection."""
-    seconds: dict[str, float] = {}
-    lap = time.perf_counter()
-    iris = context.iris
-    ds = stage_snapshot(job.snapshot)
-    before = quad_set(ds)
-    seconds["stage"] = _lap(lap)
-    lap = time.perf_counter()
-    _apply(ds, context, job)
-    after = quad_set(ds)
-    added, removed = after - before, before - after
-    seconds["apply"] = _lap(lap)
-    target = URIRef(job.graph) if job.graph else None
-    created = (
-        job.operation in ("put", "post")
-        and not any(q[3] == target for q in before)
-        and any(q[3] == target for q in after)
-    )
-    if not added and not removed:
-        return Plan(commit="", created=created, seconds=seconds)
-    _check_protected(iris, added, removed)
-    for s, p, o, _ in added:  # before the validator and the reasoner see them
-        _ox_triple(s, p, o)
-    touched = {q[3] for q in (*added, *removed)}
-    data_graphs = _data_graphs(ds, iris, touched)
-    lap = time.perf_counter()
-    ontology = ds.graph(URIRef(iris.ontology_graph))
-    report = validate(_dataset_of(data_graphs), context.shapes, ontology)
-    seconds["validate"] = _lap(lap)
-    if not report.conforms:
-        return _rejection(report)
-    lap = time.perf_counter()
-    inferred_new = set(infer([ontology, *data_graphs]).graph)
-    inferred_old = {(s, p, o) for s, p, o, g in before if g == URIRef(iris.inferred_graph)}
-    seconds["infer"] = _lap(lap)
-    started = datetime.fromtimestamp(job.started, UTC)
-    activity = new_activity_iri(iris, started)
-    record = WriteRecord(
-        activity=activity,
-        operation=OPERATION_NAMES[job.operation],
-        agent_name=job.agent,
-        started=started,
-        ended=datetime.now(UTC),
-        added=sorted(added, key=_sort_key),
-        removed=sorted(removed, key=_sort_key),
-    )
-    text = commit_text(
-        iris,
-        before,
-        after,
-        added,
-        removed,
-        inferred_old,
-        inferred_new,
-        history_triples(iris, record),
-    )
-    return Plan(
-        commit=text,
-        added=len(added),
-        removed=len(removed),
-        inferred_added=len(inferred_new - inferred_old),
-        inferred_removed=len(inferred_old - inferred_new),
-        created=created,
-        activity=activity,
-        graphs=tuple(sorted(str(g) for g in touched if g is not None)),
-        seconds=seconds,
-    )
-
-
-def _apply(ds: Dataset, context: WriteContext, job: WriteJob) -> None:
-    if job.operation == "update":
-        apply_update(ds, job.update, using=job.using, using_named=job.using_named)
-        return
-    if job.graph is None:
-        raise ForbiddenError(_DEFAULT_GRAPH_MESSAGE)
-    graph = ds.graph(URIRef(job.graph))
-    if job.operation == "delete":
-        if len(graph) == 0:
-            raise NotFoundError(f"there is no graph <{job.graph}> to delete")
-        graph.remove((None, None, None))
-        return
-    triples = parse_upload(
-        job.body, job.media_type, max_bytes=context.max_bytes, base_iri=job.graph
-    )
-    if job.operation == "put":
-        graph.remove((None, None, None))
-    for triple in triples:
-        graph.add(triple)
-
-
-_DEFAULT_GRAPH_MESSAGE = (
-    "the default graph is the union of the named graphs and is never written: name a graph "
-    "(GRAPH <…> or WITH <…> in an update, ?graph= in the Graph Store Protocol)"
-)
-
-
-def _check_protected(iris: Iris, added: set[Quad], removed: set[Quad]) -> None:
-    """Refuse a change of the ontology, inferred, history or default graph."""
-    protected = {
-        URIRef(iris.ontology_graph): "the ontology graph, which is read-only",
-        URIRef(iris.inferred_graph): "the inferred graph, which is recomputed from the data "
-        "after every write (restrict the update to the data graphs, e.g. "
-        f"FILTER (?g != <{iris.inferred_graph}>))",
-        URIRef(iris.history_graph): "the write history, which only the server writes",
-    }
-    counts: dict[Node | None, int] = {}
-    for quad in (*added, *removed):
-        if quad[3] is None or quad[3] in protected:
-            counts[quad[3]] = counts.get(quad[3], 0) + 1
-    messages = []
-    for graph in (None, *protected):  # a fixed order, so the first message is predictable
-        if graph not in counts:
-            continue
-        if graph is None:
-            messages.append(
-                f"the write changes {counts[graph]} statement(s) of the default graph; "
-                + _DEFAULT_GRAPH_MESSAGE
-            )
-        else:
-            messages.append(
-                f"the write would change {counts[graph]} statement(s) of <{graph}>: "
-                f"{protected[graph]}; nothing was changed"
-            )
-    if messages:
-        raise ForbiddenError(messages[0], details=messages[1:])
-
-
-def _data_graphs(ds: Dataset, iris: Iris, touched: set[Node | None]) -> list[Graph]:
-    """The graphs validated and inferred from: all but the ontology, inferred, history and
-    the ``graph/extra/*`` graphs this write did not touch (those are loaded unchecked)."""
-    skip = {iris.ontology_graph, iris.inferred_graph, iris.history_graph}
-    extra = iris.graph("extra/")
-    out = []
-    for graph in ds.graphs():
-        name = str(graph.identifier)
-        if name in skip or graph.identifier == ds.default_graph.identifier or len(graph) == 0:
-            continue
-        if name.startswith(extra) and graph.identifier not in touched:
-            continue
-        out.append(graph)
-    return out
-
-
-def _dataset_of(graphs: list[Graph]) -> Dataset:
-    data = Dataset(default_union=True)
-    for graph in graphs:
-        target = data.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-    return data
-
-
-def _rejection(report: ValidationReport) -> Rejection:
-    details = []
-    for r in report.violations:
-        where = f"focus node {r.focus_node.n3()}"
-        if r.path is not None:
-            where += f", path {r.path.n3()}"
-        if r.value is not None:
-            where += f", value {r.value.n3()}"
-        details.append(f"{where}: {r.message}")
-    count = len(report.violations)
-    return Rejection(
-        message=f"the write was refused: the data would break the shapes ({count} violation(s))",
-        details=tuple(details),
-        text=report.to_text(),
-        report_ntriples=report.graph.serialize(format="nt", encoding="utf-8"),
-    )
-
-
-# ---- the commit text ---------------------------------------------------------------------
-
-
-def commit_text(
-    iris: Iris,
-    before: set[Quad],
-    after: set[Quad],
-    added: set[Quad],
-    removed: set[Quad],
-    inferred_old: set[tuple[Node, Node, Node]],
-    inferred_new: set[tuple[Node, Node, Node]],
-    history: list[tuple[Node, Node, Node]],
-) -> str:
-    """One SPARQL Update that turns the store into the staged state, with the history.
-
-    Statements with blank nodes cannot be deleted one by one (SPARQL has no name for a
-    stored blank node), so when a change involves one, every graph holding blank nodes
-    (but the history) is cleared and written again whole, in the one ``INSERT DATA`` block
-    where blank node labels keep their identity.
-    """
-    inferred = URIRef(iris.inferred_graph)
-    history_graph = URIRef(iris.history_graph)
-    inferred_added = {(s, p, o, inferred) for s, p, o in inferred_new - inferred_old}
-    inferred_removed = {(s, p, o, inferred) for s, p, o in inferred_old - inferred_new}
-    changed = (*added, *removed, *inferred_added, *inferred_removed)
-    rewrite: set[Node | None] = set()
-    if any(_has_blank(q) for q in changed):
-        rewrite = {q[3] for q in (*before, *after) if _has_blank(q)} | {inferred}
-        rewrite.discard(history_graph)
-    deletes = [q for q in (*removed, *inferred_removed) if q[3] not in rewrite]
-    inserts = [q for q in (*added, *inferred_added) if q[3] not in rewrite]
-    for name in rewrite:
-        if name == inferred:
-            inserts += [(s, p, o, inferred) for s, p, o in inferred_new]
-        else:
-            inserts += [q for q in after if q[3] == name]
-    inserts += [(s, p, o, history_graph) for s, p, o in history]
-    parts = []
-    if deletes:
-        parts.append("DELETE DATA {\n" + _quad_block(deletes) + "}")
-    parts += [f"CLEAR SILENT GRAPH <{name}>" for name in sorted(map(str, rewrite))]
-    parts.append("INSERT DATA {\n" + _quad_block(inserts) + "}")
-    return " ;\n".join(parts)
-
-
-def _quad_block(quads: list[Quad]) -> str:
-    by_graph: dict[Node | None, list[ox.Triple]] = {}
-    for s, p, o, g in quads:
-        by_graph.setdefault(g, []).append(_ox_triple(s, p, o))
-    lines = []
-    for graph, triples in by_graph.items():
-        body = bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-        lines.append(f"GRAPH <{graph}> {{\n{body}}}\n" if graph is not None else body)
-    return "".join(lines)
-
-
-def _ox_triple(s: Node, p: Node, o: Node) -> ox.Triple:
-    try:
-        return ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-    except (TypeError, ValueError) as e:
-        raise BadRequestError(
-            f"the write makes a statement that is not valid RDF: ({s!s}, {p!s}, {o!s}): {e}"
-        ) from e
-
-
-def _has_blank(quad: Quad) -> bool:
-    return isinstance(quad[0], BNode) or isinstance(quad[2], BNode)
-
-
-def _sort_key(quad: Quad) -> tuple[str, ...]:
-    return tuple(str(t) for t in quad)
-
-
-def _lap(started: float) -> float:
-    return round(time.perf_counter() - started, 4)
