@@ -19,7 +19,7 @@ with the line and column. Nothing here runs a query.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -168,24 +168,13 @@ def check_update(text: str) -> CheckedUpdate:
             raise QueryRejectedError(
                 f"LOAD is not allowed: the server never fetches a URL ({dict.get(node, 'iri')})"
             )
-        if node.name == "ServiceGraphPattern":
-            raise QueryRejectedError(
-                f"SERVICE is not allowed: this endpoint never calls another one "
-                f"({dict.get(node, 'term')})"
-            )
-        if node.name == "pname" and (dict.get(node, "prefix") or "") not in prefixes:
-            raise _undeclared(text, dict.get(node, "prefix") or "")
-    using: list[str] = []
-    named: list[str] = []
-    for op in ops:
-        for clause in dict.get(op, "using") or ():
-            is_default = dict.get(clause, "default") is not None
-            term = dict.get(clause, "default" if is_default else "named")
-            (using if is_default else named).append(_resolve(term, prefixes, base))
+        _refuse_node(text, node, prefixes)
+    clauses = [clause for op in ops for clause in dict.get(op, "using") or ()]
+    using, named = _dataset_graphs(clauses, prefixes, base)
     return CheckedUpdate(
         operations=tuple(op.name for op in ops),
-        using=tuple(using),
-        using_named=tuple(named),
+        using=using,
+        using_named=named,
         has_with=any(dict.get(op, "withClause") is not None for op in ops),
     )
 
@@ -248,22 +237,36 @@ def _check_cached(text: str) -> CheckedQuery:
     prologue, query = tree[0], tree[1]
     prefixes, base = _prologue(prologue)
     for node in _walk(query):
-        if node.name == "ServiceGraphPattern":
-            raise QueryRejectedError(
-                f"SERVICE is not allowed: this endpoint never calls another one "
-                f"({dict.get(node, 'term')})"
-            )
-        if node.name == "pname" and (dict.get(node, "prefix") or "") not in prefixes:
-            raise _undeclared(text, dict.get(node, "prefix") or "")
+        _refuse_node(text, node, prefixes)
+    default, named = _dataset_graphs(dict.get(query, "datasetClause") or (), prefixes, base)
+    return CheckedQuery(_FORMS[query.name], default, named)
+
+
+def _refuse_node(text: str, node: CompValue, prefixes: dict[str, str]) -> None:
+    """Refuse a node of a query or update tree: ``SERVICE``, or an undeclared prefix."""
+    if node.name == "ServiceGraphPattern":
+        raise QueryRejectedError(
+            f"SERVICE is not allowed: this endpoint never calls another one "
+            f"({dict.get(node, 'term')})"
+        )
+    if node.name == "pname" and (dict.get(node, "prefix") or "") not in prefixes:
+        raise _undeclared(text, dict.get(node, "prefix") or "")
+
+
+def _dataset_graphs(
+    clauses: Iterable[Any], prefixes: dict[str, str], base: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The (default, named) graph IRIs of ``FROM`` / ``FROM NAMED`` clauses of a query or
+    ``USING`` / ``USING NAMED`` clauses of an update, resolved against the prologue."""
     default: list[str] = []
     named: list[str] = []
-    for clause in dict.get(query, "datasetClause") or ():
+    for clause in clauses:
         if not isinstance(clause, CompValue):
             continue
         is_default = dict.get(clause, "default") is not None
         term = dict.get(clause, "default" if is_default else "named")
         (default if is_default else named).append(_resolve(term, prefixes, base))
-    return CheckedQuery(_FORMS[query.name], tuple(default), tuple(named))
+    return tuple(default), tuple(named)
 
 
 def _walk(root: Any) -> Iterator[CompValue]:
