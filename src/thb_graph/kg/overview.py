@@ -3,13 +3,11 @@ dated things, the largest breakdowns, members of a class, and the named example 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from thb_graph.errors import ConfigError
 from thb_graph.kg import bindings, figures
 from thb_graph.kg.display import date_sort_key, format_date
 from thb_graph.kg.entity import Breakdown, Figure, Namer, Term, Triple
@@ -17,6 +15,7 @@ from thb_graph.kg.iris import Iris
 from thb_graph.kg.labels import LabelIndex, fold
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DCTERMS, QB, RDF, RDFS, SKOS, THB
+from thb_graph.sparql.examples import Example, load_examples
 
 TIMELINE_LIMIT = 500
 
@@ -43,12 +42,8 @@ def class_counts(store: Store, iris: Iris, namer: Namer) -> list[ClassCount]:
         f"{bindings.term(RDF.type)} ?c }} FILTER(?g != {bindings.iri_term(iris.inferred_graph)}"
         f" && ?g != {bindings.iri_term(iris.ontology_graph)} && isIRI(?c)) }} GROUP BY ?c"
     )
-    rows = [(c, _int(n)) for c, n in store.query(query).rows if isinstance(c, URIRef)]
-    namer.want(c for c, _ in rows)
-    namer.resolve(store)
-    counts = [ClassCount(namer.term(c), n) for c, n in rows]
-    counts.sort(key=lambda c: (-c.count, c.cls.text))
-    return counts
+    rows = _iri_counts(store, query)
+    return [ClassCount(c, n) for c, n in _named_largest_first(store, namer, rows)]
 
 
 @dataclass
@@ -65,18 +60,30 @@ def sources(store: Store, namer: Namer) -> list[SourceUse]:
         f"SELECT ?src (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x {bindings.term(DCTERMS.source)} "
         "?src . FILTER(isIRI(?src)) } GROUP BY ?src"
     )
-    rows = [(s, _int(n)) for s, n in store.query(query).rows if isinstance(s, URIRef)]
+    rows = _iri_counts(store, query)
     declared = store.query(
         f"SELECT DISTINCT ?src WHERE {{ ?src {bindings.term(RDF.type)} "
         f"{bindings.term(THB.SourceDocument)} }}"
     )
     seen = {s for s, _ in rows}
     rows.extend((s, 0) for (s,) in declared.rows if isinstance(s, URIRef) and s not in seen)
-    namer.want(s for s, _ in rows)
+    return [SourceUse(s, n) for s, n in _named_largest_first(store, namer, rows)]
+
+
+def _iri_counts(store: Store, query: str) -> list[tuple[URIRef, int]]:
+    """The (IRI, count) rows of a two-column counting query; rows keyed otherwise dropped."""
+    return [(k, _int(n)) for k, n in store.query(query).rows if isinstance(k, URIRef)]
+
+
+def _named_largest_first(
+    store: Store, namer: Namer, rows: list[tuple[URIRef, int]]
+) -> list[tuple[Term, int]]:
+    """The rows with their IRIs named, largest count first, then by name."""
+    namer.want(k for k, _ in rows)
     namer.resolve(store)
-    used = [SourceUse(namer.term(s), n) for s, n in rows]
-    used.sort(key=lambda u: (-u.citing, u.source.text))
-    return used
+    named = [(namer.term(k), n) for k, n in rows]
+    named.sort(key=lambda row: (-row[1], row[0].text))
+    return named
 
 
 @dataclass
@@ -176,29 +183,20 @@ class ExampleQuery:
     text: str
 
 
-_HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$", re.IGNORECASE)
-
-
 def example_queries(folder: Path) -> list[ExampleQuery]:
-    """The named queries of ``folder`` (``# title:`` and ``# description:`` header lines)."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.glob("*.rq")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise ConfigError(f"cannot read query {path.name}: {e}") from e
-        fields = {"title": "", "description": ""}
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            match = _HEADER.match(line)
-            if match:
-                fields[match.group(1).lower()] = match.group(2).strip()
-        title = fields["title"] or path.stem.replace("-", " ").replace("_", " ")
-        found.append(ExampleQuery(path.stem, title, fields["description"], text))
-    return found
+    """The named queries of ``folder``, read as the query editor reads them
+    (:func:`~thb_graph.sparql.examples.load_examples`); one without a ``# title:`` line is
+    called after its file name, with spaces for dashes and underscores."""
+    return [
+        ExampleQuery(example.name, _title(example), example.description, example.query)
+        for example in load_examples(folder)
+    ]
+
+
+def _title(example: Example) -> str:
+    if example.title != example.name:  # load_examples falls back to the bare file name
+        return example.title
+    return example.name.replace("-", " ").replace("_", " ")
 
 
 def asserted_types(
