@@ -21,6 +21,10 @@ from thb_graph.kg.load import build_store
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
 
+# The competency tests' shared checks (tests/competency/answers.py) assert: keep pytest's
+# detailed failure messages for them too.
+pytest.register_assert_rewrite("answers")
+
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 #: The tiny hand-written source tree: ontology/, data/, shapes/, queries/.

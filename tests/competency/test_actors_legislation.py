@@ -6,18 +6,11 @@ no inference) and checks the expected answer of the question, sources included.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from rdflib import XSD, Literal, URIRef
-from rdflib.term import Node
 
-Ask = Callable[[str], list[dict[str, Node]]]
+from answers import ID, PROFILE, Ask, check_query_header, only, texts
 
-QUERIES = Path(__file__).resolve().parents[2] / "queries"
-ID = "https://w3id.org/thb-graph/id/"
-PROFILE = URIRef(ID + "source/france-country-profile")
 DIRECTIVE = URIRef("http://data.europa.eu/eli/dir/2011/36/oj")
 
 QUERY_NAMES = [
@@ -32,23 +25,9 @@ QUERY_NAMES = [
 ]
 
 
-def texts(rows: list[dict[str, Node]], key: str) -> set[str]:
-    """The distinct string values of ``key`` over ``rows``."""
-    return {str(row[key]) for row in rows if key in row}
-
-
-def only(rows: list[dict[str, Node]], key: str) -> Node:
-    """The single value ``key`` takes over ``rows`` (fails if there are several or none)."""
-    values = {row[key] for row in rows if key in row}
-    assert len(values) == 1, f"{key}: expected one value, got {values}"
-    return next(iter(values))
-
-
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_query_file_starts_with_title_and_description(name: str) -> None:
-    lines = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("# title: PCQ-")
-    assert lines[1].startswith("# description: ") and len(lines[1]) > 40
+    check_query_header(name)
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)

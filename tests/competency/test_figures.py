@@ -7,20 +7,14 @@ datatypes, units, ISO periods, and the sources and attributions the graph record
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-Ask = Callable[[str], list[dict[str, Node]]]
+from answers import ID, PROFILE, Ask, by, check_query_header, integer, only, texts
 
-ROOT = Path(__file__).resolve().parents[2]
-QUERIES = ROOT / "queries"
-ID = "https://w3id.org/thb-graph/id/"
-PROFILE = URIRef(ID + "source/france-country-profile")
 TIP_2010 = URIRef(ID + "source/us-tip-report-2010")
 FRENCH_GOVERNMENT = URIRef(ID + "actor/french-government")
 EUR = URIRef("http://publications.europa.eu/resource/authority/currency/EUR")
@@ -42,38 +36,12 @@ QUERY_NAMES = [
 ]
 
 
-def texts(rows: list[dict[str, Node]], key: str) -> set[str]:
-    """The distinct string values of ``key`` over ``rows``."""
-    return {str(row[key]) for row in rows if key in row}
-
-
-def only(rows: list[dict[str, Node]], key: str) -> Node:
-    """The single value ``key`` takes over ``rows`` (fails if there are several or none)."""
-    values = {row[key] for row in rows if key in row}
-    assert len(values) == 1, f"{key}: expected one value, got {values}"
-    return next(iter(values))
-
-
-def integer(value: int) -> Literal:
-    """``value`` as the xsd:integer literal the graph must hold."""
-    return Literal(value, datatype=XSD.integer)
-
-
-def by(rows: list[dict[str, Node]], key: str) -> dict[str, dict[str, Node]]:
-    """``rows`` indexed by the string value of ``key`` (which must be unique per row)."""
-    index = {str(row[key]): row for row in rows}
-    assert len(index) == len(rows), f"{key} is not unique over the rows"
-    return index
-
-
 # --- every query ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_query_file_starts_with_title_and_description(name: str) -> None:
-    lines = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("# title: PCQ-")
-    assert lines[1].startswith("# description: ") and len(lines[1]) > 40
+    check_query_header(name)
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)

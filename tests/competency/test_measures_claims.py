@@ -7,31 +7,16 @@ values, units, dates and the source documents they come from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Node
 
-Ask = Callable[[str], list[dict[str, Node]]]
+from answers import ID, PROFILE, Ask, texts_in_order, the_one
 
-ID = "https://w3id.org/thb-graph/id/"
-PROFILE = URIRef(ID + "source/france-country-profile")
 TIP_2009 = URIRef(ID + "source/us-tip-report-2009")
 AMNESTY_REPORT = URIRef(ID + "source/amnesty-international-report")
-
-
-def texts(rows: list[dict[str, Node]], key: str) -> list[str]:
-    """The string values of ``key`` in ``rows``, in row order, skipping unbound cells."""
-    return [str(row[key]) for row in rows if key in row]
-
-
-def the_one(rows: list[dict[str, Node]]) -> dict[str, Node]:
-    """The single row of a result that must have exactly one."""
-    assert len(rows) == 1, rows
-    return rows[0]
 
 
 def test_pcq13_stipend_is_464_eur_per_month_with_four_other_supports(ask: Ask) -> None:
@@ -39,15 +24,15 @@ def test_pcq13_stipend_is_464_eur_per_month_with_four_other_supports(ask: Ask) -
     assert rows
     assert {row["amount"].toPython() for row in rows} == {Decimal(464)}
     assert {row["amount"].datatype for row in rows} == {XSD.decimal}
-    assert set(texts(rows, "currencyCode")) == {"EUR"}
+    assert set(texts_in_order(rows, "currencyCode")) == {"EUR"}
     assert {row["frequency"] for row in rows} == {Literal("P1M", datatype=XSD.duration)}
-    assert sorted(texts(rows, "supportLabel")) == [
+    assert sorted(texts_in_order(rows, "supportLabel")) == [
         "legal counsel",
         "medical care",
         "psychological counselling",
         "shelter",
     ]
-    assert set(texts(rows, "providerLabel")) == {"French government"}
+    assert set(texts_in_order(rows, "providerLabel")) == {"French government"}
     assert {row["source"] for row in rows} == {PROFILE}
 
 
@@ -101,13 +86,13 @@ def test_pcq22_phoenix_file_on_procuring_and_networks_with_romania_and_bulgaria(
     assert str(work_file["topicLabel"]) == "procuring"
     assert work_file["source"] == PROFILE
 
-    assert sorted(texts(networks, "countryLabel")) == ["Bulgaria", "Romania"]
+    assert sorted(texts_in_order(networks, "countryLabel")) == ["Bulgaria", "Romania"]
     assert {row["setUp"] for row in networks} == {Literal("2008", datatype=XSD.gYear)}
-    assert set(texts(networks, "aim")) == {"to dismantle procurement"}
-    assert set(texts(networks, "focus")) == {
+    assert set(texts_in_order(networks, "aim")) == {"to dismantle procurement"}
+    assert set(texts_in_order(networks, "focus")) == {
         "the identification, location and arrest of traffickers operating from their own countries"
     }
-    assert {tuple(sorted(text.split(", "))) for text in texts(networks, "begunIn")} == {
+    assert {tuple(sorted(text.split(", "))) for text in texts_in_order(networks, "begunIn")} == {
         ("2002", "2003")
     }
     assert {row["source"] for row in networks} == {PROFILE}
@@ -128,10 +113,10 @@ def test_pcq24_miprof_plan_covers_2014_to_2017_and_is_planned_for_2013(ask: Ask)
 def test_pcq25_planned_department_has_five_ordered_responsibilities(ask: Ask) -> None:
     rows = ask("pcq-25-planned-thb-department")
     assert {row["body"] for row in rows} == {URIRef(ID + "actor/dedicated-thb-department")}
-    assert set(texts(rows, "statusLabel")) == {"planned"}
+    assert set(texts_in_order(rows, "statusLabel")) == {"planned"}
     assert {row["asOf"] for row in rows} == {Literal("2013", datatype=XSD.gYear)}
     assert [row["order"].toPython() for row in rows] == [1, 2, 3, 4, 5]
-    responsibilities = texts(rows, "responsibility")
+    responsibilities = texts_in_order(rows, "responsibility")
     assert responsibilities[0].startswith("Improving the coordination of all bodies")
     assert responsibilities[1].startswith("Optimising all available resources")
     assert responsibilities[2] == "Facilitating the exchange of information"
@@ -217,7 +202,7 @@ def test_pcq32_both_conflicting_permit_claims_with_their_source_and_time(ask: As
 def test_pcq33_three_strategies_in_the_order_listed(ask: Ask) -> None:
     rows = ask("pcq-33-strategies")
     assert [row["order"].toPython() for row in rows] == [1, 2, 3]
-    assert texts(rows, "label") == [
+    assert texts_in_order(rows, "label") == [
         "Systematic development of research to identify and seize criminal assets",
         "Development and increased use of the tools of international cooperation, "
         "especially within the European Union",
