@@ -199,6 +199,37 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait()
 
 
+# ---- a real browser ------------------------------------------------------------------------
+
+#: Chromium from the system (Debian's package); THB_GRAPH_CHROMIUM may point elsewhere.
+CHROMIUM = os.environ.get("THB_GRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Where browser tests leave their screenshots.
+ARTIFACTS = TESTS.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Chromium driven by Playwright with ``executable_path``: no browser is downloaded."""
+    require_part(Path(CHROMIUM).exists() or bool(shutil.which(CHROMIUM)), f"no {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_part(False, "Playwright for Python is not installed")
+        raise
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
 # ---- the real France graph (competency questions) ---------------------------------------
 
 ROOT = TESTS.parent

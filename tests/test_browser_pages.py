@@ -4,41 +4,11 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from conftest import require_part
+from conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    """Chromium from the system, driven by Playwright (never downloaded)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require_part(sync_playwright is not None, "Playwright for Python is not installed")
-    require_part(Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
-                 f"Chromium is not installed at {CHROMIUM}")  # fmt: skip
-    with sync_playwright() as p:  # type: ignore[misc]
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -7,42 +7,13 @@ browser fails the test. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import LiveServer, require_part
+from conftest import ARTIFACTS, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-CHROMIUM = os.environ.get("THB_GRAPH_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_part(Path(CHROMIUM).exists() or bool(shutil.which(CHROMIUM)), f"no {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require_part(False, "playwright is not installed")
-        raise
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
