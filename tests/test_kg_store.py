@@ -79,6 +79,31 @@ def test_row_cap_cuts_and_signals(empty_store: Store) -> None:
     assert not whole.truncated and len(whole.rows) == 3
 
 
+def test_graph_results_are_capped_at_max_rows_and_signalled(empty_store: Store) -> None:
+    _load_two_graphs(empty_store)
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    cut = empty_store.query(construct, max_rows=2)
+    assert cut.kind == "graph" and cut.truncated and len(cut.triples) == 2
+    whole = empty_store.query(construct, max_rows=3)
+    assert not whole.truncated and len(whole.triples) == 3
+    assert set(cut.triples) <= set(whole.triples)
+    uncapped = empty_store.query(construct)
+    assert not uncapped.truncated and len(uncapped.triples) == 3
+
+
+def test_describe_results_are_capped_too(empty_store: Store) -> None:
+    _load_two_graphs(empty_store)
+    cut = empty_store.query("DESCRIBE <http://example.org/a>", max_rows=1)
+    assert cut.kind == "graph" and cut.truncated and len(cut.triples) == 1
+
+
+def test_the_graph_cap_counts_distinct_triples(empty_store: Store) -> None:
+    _load_two_graphs(empty_store)
+    same = "CONSTRUCT { <http://example.org/x> <http://example.org/q> 1 } WHERE { ?s ?p ?o }"
+    result = empty_store.query(same, max_rows=1)
+    assert not result.truncated and len(result.triples) == 1
+
+
 def test_select_rows_are_rdflib_terms_in_variable_order(empty_store: Store) -> None:
     _load_two_graphs(empty_store)
     result = empty_store.query(

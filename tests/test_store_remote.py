@@ -89,6 +89,16 @@ def test_load_count_names_and_dump_round_trip(scratch: RemoteStore) -> None:
     assert len(parse_triples(dumped, "application/n-triples")) == 9
 
 
+def test_graph_results_from_virtuoso_are_capped_and_signalled(scratch: RemoteStore) -> None:
+    g = scratch.graph_prefix + "data/a"
+    scratch.load(b"<urn:ex:a> <urn:ex:n> 1 , 2 , 3 , 4 .", "text/turtle", g)
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    cut = scratch.query(construct, max_rows=3)
+    assert cut.kind == "graph" and cut.truncated and len(cut.triples) == 3
+    whole = scratch.query(construct, max_rows=4)
+    assert not whole.truncated and len(whole.triples) == 4
+
+
 def test_the_servers_own_graphs_stay_out_of_answers(scratch: RemoteStore) -> None:
     scratch.load(b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", scratch.graph_prefix + "x")
     total = scratch.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]

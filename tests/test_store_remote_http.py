@@ -190,6 +190,22 @@ def test_rows_beyond_max_rows_are_cut_and_flagged() -> None:
     assert not parse_results_json(body, max_rows=5).truncated
 
 
+def test_graph_replies_beyond_max_rows_are_cut_and_flagged(serve) -> None:  # type: ignore[no-untyped-def]
+    lines = (
+        "".join(f"<urn:s> <urn:p> <urn:o{i}> .\n" for i in range(5))
+        + "<urn:s> <urn:p> <urn:o0> .\n"
+    )
+    reply = (200, {"Content-Type": "application/n-triples"}, lines.encode())
+    store = remote(serve(graphs_then(reply)).url)
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    cut = store.query(construct, max_rows=3)
+    assert cut.kind == "graph" and cut.truncated
+    assert [str(o) for _, _, o in cut.triples] == ["urn:o0", "urn:o1", "urn:o2"]
+    whole = store.query(construct, max_rows=5)
+    assert not whole.truncated and len(whole.triples) == 5
+    assert not store.query(construct).truncated
+
+
 # ---- requests ---------------------------------------------------------------------------
 def test_a_query_without_from_is_scoped_to_the_managed_graphs(serve) -> None:  # type: ignore[no-untyped-def]
     server = serve(graphs_then(results(["s"], [{"s": {"type": "uri", "value": "urn:x"}}])))

@@ -32,6 +32,11 @@ ORGS = (
     "PREFIX org: <http://www.w3.org/ns/org#> SELECT ?o WHERE { ?o a org:Organization } ORDER BY ?o"
 )
 CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ACTORS}> {{ ?s ?p ?o }} }}"
+#: Fewer triples than the cap: the types of OCRTEH as the actors file gives them.
+SMALL_CONSTRUCT = (
+    f"CONSTRUCT {{ ?s a ?t }} WHERE {{ GRAPH <{ACTORS}> {{ ?s a ?t }} "
+    f"FILTER(?s = <{BASE}id/actor/ocrteh>) }}"
+)
 JSON = "application/sparql-results+json"
 MAX_ROWS = 5
 
@@ -173,10 +178,12 @@ def test_select_results_in_every_format(
 def test_graph_results_in_every_format(
     client: FlaskClient, accept: str | None, fmt: str | None, media_type: str, reader: str
 ) -> None:
-    query = {"query": CONSTRUCT, **({"format": fmt} if fmt else {})}
+    query = {"query": SMALL_CONSTRUCT, **({"format": fmt} if fmt else {})}
     response = client.get("/sparql", query_string=query, headers={"Accept": accept or "*/*"})
     assert response.status_code == 200, response.data
     assert response.mimetype == media_type
+    assert response.headers["X-THB-Truncated"] == "false"
+    assert not response.data.startswith(b"#")
     if reader in ("trig", "nquads"):
         from rdflib import Dataset
 
@@ -296,6 +303,48 @@ def test_complete_answer_says_it_is_not_truncated(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": ORGS})
     assert response.headers["X-THB-Truncated"] == "false"
     assert "link" not in response.get_json()["head"]
+
+
+def _graph_of(body: bytes, reader: str) -> Graph:
+    """The triples of a graph answer, whatever its format (quads merged)."""
+    from rdflib import Dataset
+
+    if reader in ("trig", "nquads"):
+        got = Graph()
+        for s, p, o, _ in Dataset().parse(data=body, format=reader).quads():
+            got.add((s, p, o))
+        return got
+    return Graph().parse(data=body, format=reader)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "reader", "comment"),
+    [
+        ("ttl", "turtle", True),
+        ("nt", "nt", True),
+        ("trig", "trig", True),
+        ("nq", "nquads", True),
+        ("jsonld", "json-ld", False),
+        ("rdf", "xml", False),
+    ],
+)
+def test_graph_cap_cuts_triples_and_is_signalled(
+    client: FlaskClient, fmt: str, reader: str, comment: bool
+) -> None:
+    response = client.get("/sparql", query_string={"query": CONSTRUCT, "format": fmt})
+    assert response.status_code == 200, response.data
+    assert response.headers["X-THB-Truncated"] == "true"
+    assert response.headers["X-THB-Result-Count"] == str(MAX_ROWS)
+    assert response.data.startswith(b"# truncated") is comment
+    assert len(_graph_of(response.data, reader)) == MAX_ROWS
+
+
+def test_describe_is_capped_and_signalled(client: FlaskClient) -> None:
+    query = f"DESCRIBE ?s WHERE {{ GRAPH <{ACTORS}> {{ ?s ?p ?o }} }}"
+    response = client.get("/sparql", query_string={"query": query, "format": "nt"})
+    assert response.status_code == 200, response.data
+    assert response.headers["X-THB-Truncated"] == "true"
+    assert len(_graph_of(response.data, "nt")) == MAX_ROWS
 
 
 def test_timeout_is_503_saying_the_query_was_stopped(client: FlaskClient) -> None:

@@ -55,7 +55,7 @@ class Settings:
         10.0, "Seconds a query may run before it is stopped and answered with 503."
     )
     max_result_rows: int = _setting(
-        10000, "Most rows a SELECT returns; more are cut and the cut is signalled."
+        10000, "Most SELECT rows or graph triples returned; more are cut and the cut is signalled."
     )
     max_query_bytes: int = _setting(
         65536, "Largest query or update text accepted, in bytes (larger: 413, or 414 in a URL)."

@@ -4,11 +4,12 @@ SELECT/ASK: SPARQL 1.1 Query Results JSON, XML, CSV and TSV, written directly (n
 round trip). Graphs (CONSTRUCT/DESCRIBE): N-Triples and N-Quads written directly, Turtle and
 TriG (a triple set is the default graph of a TriG document), JSON-LD and RDF/XML by rdflib.
 
-Truncation (the row cap cut the rows) is signalled in the body where the format has a place
-for it without leaving its standard: the ``link`` member of the JSON ``head`` and the
-``<link href>`` element of the XML ``head`` (both defined by the results formats for "further
-metadata about the results") hold :data:`TRUNCATED_LINK` followed by the cap; line-based RDF
-formats start with a ``#`` comment. CSV and TSV have no such place: only the
+Truncation (the cap, ``max_result_rows``, cut the rows of a SELECT or the triples of a
+CONSTRUCT/DESCRIBE) is signalled in the body where the format has a place for it without
+leaving its standard: the ``link`` member of the JSON ``head`` and the ``<link href>`` element
+of the XML ``head`` (both defined by the results formats for "further metadata about the
+results") hold :data:`TRUNCATED_LINK` followed by the cap; Turtle, N-Triples, TriG and
+N-Quads start with a ``#`` comment. CSV, TSV, JSON-LD and RDF/XML have no such place: only the
 ``X-THB-Truncated`` header (set by the web layer for every format) tells.
 """
 
@@ -169,7 +170,10 @@ def nt_term(term: Node) -> str:
 
 
 def _comment(result: QueryResult, cap: int | None) -> str:
-    return f"# truncated: more than {cap} results, the rest was cut\n" if result.truncated else ""
+    """The leading comment of a cut graph in a line-based format (empty when whole)."""
+    if not result.truncated:
+        return ""
+    return f"# truncated: more than {cap} triples, the rest was cut\n"
 
 
 def to_ntriples(result: QueryResult, cap: int | None = None) -> bytes:

@@ -305,8 +305,12 @@ def _to_query_result(result: SPARQLResult, max_rows: int | None) -> QueryResult:
     if result.type == "ASK":
         return QueryResult(kind="ask", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        graph = result.graph
-        return QueryResult(kind="graph", triples=list(graph) if graph is not None else [])
+        triples: list[tuple[Node, Node, Node]] = []
+        for triple in result.graph if result.graph is not None else ():
+            if max_rows is not None and len(triples) >= max_rows:
+                return QueryResult(kind="graph", triples=triples, truncated=True)
+            triples.append(triple)
+        return QueryResult(kind="graph", triples=triples)
     variables = tuple(str(v) for v in result.vars or ())
     rows: list[tuple[Node | None, ...]] = []
     truncated = False

@@ -302,7 +302,7 @@ def _to_query_result(result: Any, max_rows: int | None) -> QueryResult:
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
-        return QueryResult(kind="graph", triples=_triples(result))
+        return _graph_result(result, max_rows)
     variables = tuple(v.value for v in result.variables)
     width = len(variables)
     rows: list[tuple[Node | None, ...]] = []
@@ -315,6 +315,19 @@ def _to_query_result(result: Any, max_rows: int | None) -> QueryResult:
             tuple(None if (term := solution[i]) is None else to_rdflib(term) for i in range(width))
         )
     return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
+
+
+def _graph_result(result: Iterable[Any], max_rows: int | None) -> QueryResult:
+    """The distinct triples of a CONSTRUCT/DESCRIBE, read until ``max_rows`` of them are kept
+    (the rest is never converted; ``truncated`` says there was more)."""
+    seen: dict[Any, None] = {}
+    for triple in result:
+        if triple in seen:
+            continue
+        if max_rows is not None and len(seen) >= max_rows:
+            return QueryResult(kind="graph", triples=_triples(seen), truncated=True)
+        seen[triple] = None
+    return QueryResult(kind="graph", triples=_triples(seen))
 
 
 def _triples(result: Iterable[Any]) -> list[Any]:

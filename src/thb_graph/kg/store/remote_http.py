@@ -225,7 +225,11 @@ def parse_reply(reply: HttpReply, form: str | None, max_rows: int | None) -> Que
     if mtype in (RESULTS_JSON, "application/json"):
         return parse_results_json(reply.body, max_rows)
     if form in ("construct", "describe") or mtype in (N_TRIPLES, "text/plain", "text/turtle"):
-        return QueryResult(kind="graph", triples=parse_triples(reply.body, mtype))
+        stop = None if max_rows is None else max_rows + 1
+        triples = parse_triples(reply.body, mtype, stop_after=stop)
+        if max_rows is not None and len(triples) > max_rows:
+            return QueryResult(kind="graph", triples=triples[:max_rows], truncated=True)
+        return QueryResult(kind="graph", triples=triples)
     raise StoreUnavailableError(f"the remote store answered in an unexpected format: {mtype}")
 
 
@@ -290,11 +294,18 @@ def repair_lexical(text: str, datatype: str) -> str:
     return text
 
 
-def parse_triples(body: bytes, media_type: str) -> list[tuple[Node, Node, Node]]:
-    """Triples from an N-Triples (or Turtle) reply, with the same repairs as JSON terms."""
+def parse_triples(
+    body: bytes, media_type: str, *, stop_after: int | None = None
+) -> list[tuple[Node, Node, Node]]:
+    """The distinct triples of an N-Triples (or Turtle) reply, with the same repairs as JSON
+    terms; with ``stop_after``, parsing stops once that many are read."""
     fmt = ox.RdfFormat.TURTLE if media_type == "text/turtle" else ox.RdfFormat.N_TRIPLES
+    parsed: dict[Any, None] = {}
     try:
-        parsed = list(ox.parse(body, format=fmt))
+        for triple in ox.parse(body, format=fmt):
+            if stop_after is not None and len(parsed) >= stop_after:
+                break
+            parsed[triple] = None
     except SyntaxError as e:
         raise StoreUnavailableError(f"the remote store sent malformed {fmt.name}: {e}") from e
     out: list[tuple[Node, Node, Node]] = []
