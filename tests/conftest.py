@@ -21,9 +21,9 @@ from thb_graph.kg.load import build_store
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
 
-# The competency tests' shared checks (tests/competency/answers.py) assert: keep pytest's
-# detailed failure messages for them too.
-pytest.register_assert_rewrite("answers")
+# The shared checks of tests/htmlparse.py and tests/competency/answers.py assert: keep
+# pytest's detailed failure messages for them too.
+pytest.register_assert_rewrite("answers", "htmlparse")
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

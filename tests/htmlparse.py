@@ -143,3 +143,13 @@ def parse_html(text: str | bytes) -> Document:
     if builder.current is not builder.root:
         builder.errors.append(f"<{builder.current.tag}> never closed")
     return Document(builder.root, builder.errors)
+
+
+def page(client, path: str, **headers: str):  # type: ignore[no-untyped-def]
+    """GET ``path`` from a Flask test client as a browser would: the response and its parsed
+    document, after checking it is a 200 with well-nested HTML."""
+    response = client.get(path, headers={"Accept": "text/html", **headers})
+    assert response.status_code == 200, response.data[:500]
+    doc = parse_html(response.data)
+    assert doc.errors == []
+    return response, doc

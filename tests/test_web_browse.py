@@ -7,21 +7,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from htmlparse import parse_html
+from htmlparse import page, parse_html
 from thb_graph.config import load_settings
 from thb_graph.kg.labels import LabelIndex, fold
 from thb_graph.kg.overview import example_queries
 from thb_graph.web import create_app
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
-
-
-def page(client, path: str, **headers: str):  # type: ignore[no-untyped-def]
-    response = client.get(path, headers={"Accept": "text/html", **headers})
-    assert response.status_code == 200, response.data[:500]
-    doc = parse_html(response.data)
-    assert doc.errors == []
-    return response, doc
 
 
 # ---- home ----------------------------------------------------------------------------

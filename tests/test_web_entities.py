@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.util import from_n3
 
-from htmlparse import Element, parse_html
+from htmlparse import Element, page, parse_html
 from thb_graph.config import load_settings
 from thb_graph.kg.load import build_store
 from thb_graph.kg.store import open_store
@@ -29,14 +29,6 @@ MINISTRY = ID + "actor/ministry-of-the-interior"
 TOTAL = ID + "observation/victims-2011"
 LAW = ID + "legal/law-on-internal-security-2003"
 DIRECTIVE = "http://data.europa.eu/eli/dir/2011/36/oj"
-
-
-def page(client, path: str, **headers: str):  # type: ignore[no-untyped-def]
-    response = client.get(path, headers={"Accept": "text/html", **headers})
-    assert response.status_code == 200, response.data[:500]
-    doc = parse_html(response.data)
-    assert doc.errors == []
-    return response, doc
 
 
 def inferred_marked(item: Element) -> bool:

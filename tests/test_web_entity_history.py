@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
-from htmlparse import Element, parse_html
+from htmlparse import Element, page
 from thb_graph.config import Settings
 from thb_graph.kg.history import entity_history
 from thb_graph.kg.iris import Iris
@@ -39,11 +39,7 @@ def client(settings: Settings, store: Store) -> Iterator[FlaskClient]:
 
 
 def html_page(client: FlaskClient, path: str) -> Element:
-    response = client.get(path, headers={"Accept": "text/html"})
-    assert response.status_code == 200, response.data[:500]
-    doc = parse_html(response.data)
-    assert doc.errors == []
-    return doc.root
+    return page(client, path)[1].root
 
 
 def incoming_subjects(doc: Element) -> set[str]:
