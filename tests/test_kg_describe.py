@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from rdflib import URIRef
 
@@ -14,32 +11,6 @@ from thb_graph.kg.iris import Iris
 
 ID = "https://w3id.org/thb-graph/id/"
 ORG = "http://www.w3.org/ns/org#"
-PAGE_MODULES = [
-    "thb_graph.kg.bindings",
-    "thb_graph.kg.context",
-    "thb_graph.kg.describe",
-    "thb_graph.kg.display",
-    "thb_graph.kg.entity",
-    "thb_graph.kg.figures",
-    "thb_graph.kg.labels",
-    "thb_graph.kg.ontology_doc",
-    "thb_graph.kg.overview",
-    "thb_graph.kg.profiles",
-    "thb_graph.kg.timeline",
-]
-
-
-@pytest.mark.parametrize("module", PAGE_MODULES)
-def test_page_data_modules_import_no_web_layer(module):
-    code = (
-        f"import sys, {module}\n"
-        "print([m for m in ('flask', 'werkzeug', 'click') if m in sys.modules])"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
 
 
 def test_unknown_and_malformed_iris_are_not_found(pages_store):

@@ -18,6 +18,22 @@ ENGINE_MODULES = [
     "thb_graph.kg.store.memory",
     "thb_graph.kg.store.oxigraph",
     "thb_graph.export",
+    # what the pages are made of, and writes
+    "thb_graph.kg.bindings",
+    "thb_graph.kg.context",
+    "thb_graph.kg.describe",
+    "thb_graph.kg.display",
+    "thb_graph.kg.entity",
+    "thb_graph.kg.figures",
+    "thb_graph.kg.labels",
+    "thb_graph.kg.ontology_doc",
+    "thb_graph.kg.overview",
+    "thb_graph.kg.profiles",
+    "thb_graph.kg.timeline",
+    "thb_graph.kg.transaction",
+    "thb_graph.kg.write_commit",
+    "thb_graph.kg.write_lock",
+    "thb_graph.kg.write_plan",
 ]
 
 
