@@ -3,8 +3,10 @@ the Flask app and its test client."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -157,7 +159,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     the project's sources (THB_GRAPH_SOURCE_DIR may point elsewhere), polled until it
     answers; fails with its output if it dies or never answers."""
     folder = tmp_path_factory.mktemp("live-server")
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("THB_GRAPH_")}
     if "THB_GRAPH_SOURCE_DIR" in os.environ:
         env["THB_GRAPH_SOURCE_DIR"] = os.environ["THB_GRAPH_SOURCE_DIR"]
@@ -166,29 +167,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         THB_GRAPH_QUERY_TIMEOUT_S="3",
         THB_GRAPH_WORKERS="2",
     )
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "thb_graph", "serve", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + 180
+    server = launch_server(env, folder / "server.log", timeout=180)
+    process = server.process
     try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}:\n{server.output()}")
-            try:
-                with urllib.request.urlopen(server.url + "/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer in time:\n{server.output()}")
-            time.sleep(0.1)
         yield server
     finally:
         process.terminate()
@@ -196,6 +177,49 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+
+
+def launch_server(
+    env: dict[str, str], log_path: Path, *, timeout: float, new_session: bool = False
+) -> LiveServer:
+    """``python -m thb_graph serve`` with ``env`` on a free loopback port, its output
+    appended to ``log_path``, polled until ``/health`` answers; fails with that output if it
+    exits or does not answer within ``timeout`` seconds (killed first). ``new_session``
+    starts it in its own process group, so that a signal to the group reaches its workers."""
+    port = free_port()
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "thb_graph", "serve", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=new_session,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + timeout
+    ready = False
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode}:\n{server.output()}")
+            try:
+                with urllib.request.urlopen(server.url + "/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        ready = True
+                        return server
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer in time:\n{server.output()}")
+            time.sleep(0.1)
+    finally:
+        if not ready:
+            with contextlib.suppress(ProcessLookupError):
+                if new_session:
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
             process.wait()
 
 

@@ -18,7 +18,7 @@ import pytest
 import requests
 from rdflib import Dataset, URIRef
 
-from conftest import MINI, LiveServer, free_port, require_part
+from conftest import MINI, LiveServer, launch_server, require_part
 from thb_graph.config import load_settings
 from thb_graph.kg.build import load_shapes
 from thb_graph.kg.iris import Iris
@@ -49,29 +49,7 @@ def start_server(store_dir: Path, log_path: Path) -> LiveServer:
         THB_GRAPH_WORKERS="2",
         THB_GRAPH_LOG_LEVEL="WARNING",
     )
-    port = free_port()
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "thb_graph", "serve", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + 120
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{server.output()}")
-        try:
-            if requests.get(server.url + "/health", timeout=2).ok:
-                return server
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            stop(server, signal.SIGKILL)
-            pytest.fail(f"the server did not answer in time:\n{server.output()}")
-        time.sleep(0.1)
+    return launch_server(env, log_path, timeout=120, new_session=True)
 
 
 def stop(server: LiveServer, sig: int = signal.SIGTERM) -> None:
