@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from thb_graph.errors import QuerySyntaxError, QueryTimeoutError, StoreError
-from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.executor import Executor, query_slots
 
 
 def work(job: tuple[str, float]) -> int:
@@ -91,6 +91,37 @@ def test_busy_pool_refuses_after_the_deadline_without_running() -> None:
         with pytest.raises(QueryTimeoutError, match="was not run"):
             pool.run(("pid", 0), timeout=0.3)
         slow.join()
+    finally:
+        pool.close()
+
+
+def test_a_full_waiting_line_refuses_at_once_without_running() -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1, max_waiting=1)
+    try:
+        assert pool.max_waiting == 1
+        slow = threading.Thread(target=lambda: pool.run(("spin", 1.5), timeout=5))
+        slow.start()
+        time.sleep(0.2)
+        waiter_pid: list[int] = []
+        waiter = threading.Thread(target=lambda: waiter_pid.append(pool.run(("pid", 0), 5)))
+        waiter.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeoutError, match="was not run"):
+            pool.run(("pid", 0), timeout=5)
+        assert time.monotonic() - started < 0.2
+        slow.join()
+        waiter.join()
+        assert waiter_pid and waiter_pid[0] > 0, "the query already waiting was run"
+    finally:
+        pool.close()
+
+
+def test_queries_may_wait_two_per_worker_by_default() -> None:
+    assert query_slots(2) == 6 and query_slots(3, max_waiting=0) == 3
+    pool: Executor[tuple[str, float], int] = Executor(work, size=2)
+    try:
+        assert pool.max_waiting == 4
     finally:
         pool.close()
 

@@ -21,6 +21,13 @@ Two ways to start a worker (``start=``):
 * ``"fork"`` (in-memory stores, which only the server process holds): a fork of the server
   process shares the loaded store copy-on-write and is ready in milliseconds.
 
+Waiting is bounded twice: a query waits for a free worker no longer than its own time limit,
+and no more than ``max_waiting`` queries wait at once (by default
+:data:`WAITING_PER_WORKER` per worker); one more is refused at once (503) instead of holding
+a server thread. So at most :func:`query_slots` server threads are ever taken by queries,
+and a server with more threads than that always has one free for requests that need no
+worker (``/health``, static files, cached answers).
+
 Freshness and hygiene: a worker sees the store as it was when it started; when
 ``version()`` changes (a write) idle workers are replaced before they serve again. A worker
 retires after ``max_jobs`` jobs, and exits by itself when its owner is gone. POSIX only.
@@ -48,8 +55,16 @@ J = TypeVar("J")
 R = TypeVar("R")
 
 _PARENT_CHECK_S = 1.0
+#: Queries that may wait for a free worker, per worker, unless ``max_waiting`` says otherwise.
+WAITING_PER_WORKER = 2
 StartMethod = Literal["fork", "forkserver"]
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGCHLD")
+
+
+def query_slots(size: int, max_waiting: int | None = None) -> int:
+    """Most queries an executor of ``size`` workers holds at once, running or waiting."""
+    size = max(1, size)
+    return size + (WAITING_PER_WORKER * size if max_waiting is None else max(0, max_waiting))
 
 
 @dataclass(eq=False)
@@ -74,14 +89,18 @@ class Executor(Generic[J, R]):
         max_jobs: int = 500,
         start: StartMethod = "fork",
         preload: tuple[str, ...] = (),
+        max_waiting: int | None = None,
     ) -> None:
         """``target`` must be picklable with ``start="forkserver"`` (a module-level function
         or an instance of a module-level class); ``preload`` names modules the fork server
-        imports once for all its workers."""
+        imports once for all its workers; ``max_waiting`` bounds the queries waiting for a
+        free worker (default: :data:`WAITING_PER_WORKER` per worker)."""
         self._target = target
         self._start = start
         self._preload = preload
         self._size = max(1, size)
+        self._max_waiting = query_slots(self._size, max_waiting) - self._size
+        self._waiting = 0
         self._version = version
         self._max_jobs = max_jobs
         self._cond = threading.Condition()
@@ -96,6 +115,11 @@ class Executor(Generic[J, R]):
         """Most worker processes alive at once."""
         return self._size
 
+    @property
+    def max_waiting(self) -> int:
+        """Most queries waiting for a free worker at once (more are refused at once)."""
+        return self._max_waiting
+
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (idle and busy)."""
         with self._cond:
@@ -104,8 +128,9 @@ class Executor(Generic[J, R]):
     def run(self, job: J, timeout: float) -> R:
         """``target(job)`` in a worker; the worker is killed if it takes more than ``timeout``.
 
-        Raises QueryTimeoutError (also when no worker frees up in time), StoreError when a
-        worker dies, or the domain error the target raised.
+        Raises QueryTimeoutError (also when no worker frees up in time, or at once when
+        ``max_waiting`` queries already wait), StoreError when a worker dies, or the domain
+        error the target raised.
         """
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
@@ -159,7 +184,16 @@ class Executor(Generic[J, R]):
                         f"every query worker stayed busy for {timeout:g} s, the time limit; "
                         "the query was not run, try again later"
                     )
-                self._cond.wait(remaining)
+                if self._waiting >= self._max_waiting:
+                    raise QueryTimeoutError(
+                        f"every query worker stayed busy with {self._waiting} more queries "
+                        "waiting for one; the query was not run, try again later"
+                    )
+                self._waiting += 1
+                try:
+                    self._cond.wait(remaining)
+                finally:
+                    self._waiting -= 1
         try:
             worker = self._fork(generation)
         except OSError as e:

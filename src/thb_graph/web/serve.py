@@ -12,6 +12,11 @@ processes (``sparql.executor``, ``settings.workers`` of them), which is where CP
 and where a timeout kills. One worker, because an on-disk Oxigraph store is opened by one
 process at a time; its threads and query processes give the concurrency.
 
+The worker has more threads than queries can ever hold (:func:`sparql.executor.query_slots`:
+the running ones and the bounded few waiting for a query process; more are refused with 503
+at once), plus :data:`SPARE_THREADS`: so ``/health``, static files, cached answers and pages
+are never queued behind queries waiting for a query process.
+
 ``--get PATH`` answers one request in-process (no socket) and exits: a smoke test.
 """
 
@@ -31,9 +36,13 @@ from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
 from thb_graph.kg.load import BuildReport, ensure_built
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
+from thb_graph.sparql.executor import query_slots
 from thb_graph.web import create_app
 
 log = logging.getLogger(__name__)
+
+#: Server threads beyond those queries may hold, for every request that needs no query worker.
+SPARE_THREADS = 16
 
 
 def prepare_store(settings: Settings) -> tuple[Store, BuildReport | None]:
@@ -83,13 +92,18 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings, store)
 
 
+def server_threads(settings: Settings) -> int:
+    """Threads of the gunicorn worker: every query slot, and :data:`SPARE_THREADS` more."""
+    return query_slots(settings.workers) + SPARE_THREADS
+
+
 def server_options(settings: Settings) -> dict[str, Any]:
     """The gunicorn settings derived from ours."""
     return {
         "bind": f"{settings.host}:{settings.port}",
         "workers": 1,
         "worker_class": "gthread",
-        "threads": max(8, 4 * settings.workers),
+        "threads": server_threads(settings),
         "timeout": int(max(30, 3 * settings.query_timeout_s)),
         "graceful_timeout": 10,
         "keepalive": 5,
