@@ -117,11 +117,11 @@ def test_a_full_waiting_line_refuses_at_once_without_running() -> None:
         pool.close()
 
 
-def test_queries_may_wait_two_per_worker_by_default() -> None:
-    assert query_slots(2) == 6 and query_slots(3, max_waiting=0) == 3
+def test_queries_may_wait_four_per_worker_by_default() -> None:
+    assert query_slots(2) == 10 and query_slots(3, max_waiting=0) == 3
     pool: Executor[tuple[str, float], int] = Executor(work, size=2)
     try:
-        assert pool.max_waiting == 4
+        assert pool.max_waiting == 8
     finally:
         pool.close()
 

@@ -18,9 +18,9 @@ from thb_graph.web.serve import SPARE_THREADS, server_options
 
 #: A cartesian product no store finishes within the live server's 3 s limit.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-#: More clients than the live server's query slots (2 workers: 2 running, 4 waiting) and
+#: More clients than the live server's query slots (2 workers: 2 running, 8 waiting) and
 #: than the 8 threads its worker used to have.
-CLIENTS = 12
+CLIENTS = 14
 SECONDS = 4.0
 #: How long /health may take while the query workers are saturated.
 HEALTH_BOUND_S = 0.5

@@ -56,7 +56,7 @@ R = TypeVar("R")
 
 _PARENT_CHECK_S = 1.0
 #: Queries that may wait for a free worker, per worker, unless ``max_waiting`` says otherwise.
-WAITING_PER_WORKER = 2
+WAITING_PER_WORKER = 4
 StartMethod = Literal["fork", "forkserver"]
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGCHLD")
 
