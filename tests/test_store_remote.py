@@ -21,6 +21,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from conftest import require_part
 from thb_graph.config import Settings, load_settings
 from thb_graph.errors import BadRequestError, QuerySyntaxError, ThbGraphError
 from thb_graph.kg.load import build_store
@@ -45,10 +46,7 @@ def virtuoso_url() -> str:
     try:
         probe.query("ASK FROM <urn:probe:none> {}")
     except ThbGraphError as e:
-        message = f"no Virtuoso at {VIRTUOSO_URL} (scripts/virtuoso.sh start): {e}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        require_part(False, f"no Virtuoso at {VIRTUOSO_URL} (scripts/virtuoso.sh start): {e}")
     finally:
         probe.close()
     if not probe.query_client.server.startswith("Virtuoso"):
