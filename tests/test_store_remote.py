@@ -139,10 +139,6 @@ def test_writes_outside_the_managed_graphs_are_refused(scratch: RemoteStore) -> 
         scratch.load(b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", "urn:other")
 
 
-ZERO_OR_MORE_REPRO = b"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-<urn:Allegation> rdfs:subClassOf <urn:Claim> .
-<urn:a> a <urn:Allegation> ; <urn:by> <urn:amnesty> .
-<urn:b> a <urn:Claim> ; <urn:by> <urn:amnesty> ."""
 #: A query with a zero-or-more path (``a/rdfs:subClassOf*``, ``org:subOrganizationOf*``).
 ZERO_OR_MORE_PATH = re.compile(r"[\w>)]\*(?=\s|[;.,)}])")
 _BOUND_STRING = re.compile(r"BIND\s*\(\s*(?:\"[^\"]*\"|'[^']*')\s+AS\s+\?(\w+)\s*\)", re.I)
@@ -155,26 +151,14 @@ def lang_of_bound_string(text: str) -> bool:
     )
 
 
-#: Virtuoso 7.2 deviations from SPARQL 1.1, each shown by a strict xfail test below. The named
-#: queries keep clear of them, so that every store gives the same answers.
+#: Virtuoso 7.2 deviations from SPARQL 1.1 (docs/scale.md). The lang() one is pinned by a strict
+#: xfail test below; the zero-or-more one depends on Virtuoso's query plan (it comes and goes
+#: with what else the database holds), so it is not pinned. The named queries keep clear of
+#: both, so that every store gives the same answers.
 KNOWN_DEVIATIONS = {
     "a zero-or-more path joined with another pattern": ZERO_OR_MORE_PATH.search,
     "lang() of a string the query binds": lang_of_bound_string,
 }
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Virtuoso 7.2 drops the solutions of a zero-or-more path of length 1 or more when "
-    "the path's subject is joined with another triple pattern",
-)
-def test_virtuoso_joins_zero_or_more_paths_correctly(scratch: RemoteStore) -> None:
-    scratch.load(ZERO_OR_MORE_REPRO, "text/turtle", scratch.graph_prefix + "data")
-    path = "a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <urn:Claim>"
-    alone = scratch.query(f"SELECT ?c WHERE {{ ?c {path} }}").rows
-    joined = scratch.query(f"SELECT ?c WHERE {{ ?c {path} ; <urn:by> <urn:amnesty> }}").rows
-    assert sorted(map(str, (r[0] for r in alone))) == ["urn:a", "urn:b"]
-    assert sorted(map(str, (r[0] for r in joined))) == ["urn:a", "urn:b"]
 
 
 @pytest.mark.xfail(
@@ -217,9 +201,12 @@ def embedded() -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def virtuoso_france(virtuoso_url: str) -> Iterator[tuple[Settings, Store]]:
-    """The France graph loaded into Virtuoso through the sparql: backend."""
+    """The France graph loaded into Virtuoso through the sparql: backend, alone: graphs an
+    earlier run left under the base (a benchmark's synthetic data) are dropped first."""
     settings = _settings(f"sparql:{virtuoso_url},{virtuoso_url}")
     store = open_store(settings)
+    for name in store.graph_names():
+        store.drop_graph(name)
     build_store(settings, store, validate=False)
     yield settings, store
     store.close()
