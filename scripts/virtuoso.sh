@@ -168,7 +168,8 @@ start() {
   done
   answers || { say "did not answer on $ENDPOINT; see $DB/virtuoso.log"; return 1; }
   # The anonymous SPARQL user may update (loopback only): the sparql: store loads through it.
-  sql 'GRANT SPARQL_UPDATE TO "SPARQL";'
+  # (GRANT fails when the role is already granted: from an earlier start of this database)
+  isql exec='GRANT SPARQL_UPDATE TO "SPARQL";' >/dev/null 2>&1 || true
   sql "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
   say "running (pid $(server_pid))"
   ports
