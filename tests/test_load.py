@@ -6,6 +6,7 @@ The generator is ``bench/load_lib.py``; ``bench/load`` runs it longer and prints
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -48,4 +49,10 @@ def test_mixed_load_gets_no_errors_but_intended_503s(live_server: LiveServer) ->
     # query workers, and at most one being replaced after a kill
     bound = 2 + 1 + 2
     assert max(report.processes) <= bound + 1, report.summary()
-    assert report.processes[-1] <= bound, "no worker was leaked"
+    # a worker killed at the very end may still be being replaced: let the tree settle
+    settled = report.processes[-1]
+    deadline = time.monotonic() + 10
+    while settled > bound and time.monotonic() < deadline:
+        time.sleep(0.2)
+        settled = load_lib.tree_rss_kb(live_server.process.pid)[1]
+    assert settled <= bound, f"no worker was leaked: {settled} processes after settling"
