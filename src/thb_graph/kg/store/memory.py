@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from pyparsing import ParseException
@@ -267,25 +267,15 @@ def _reject_remote(algebra: Any) -> None:
 
 
 def _parse_query(text: str) -> Query:
-    try:
-        parsed = translateQuery(parseQuery(text))
-    except ParseException as e:
-        raise QuerySyntaxError(
-            f"SPARQL syntax error: {e.msg} (line {e.lineno}, column {e.col})",
-            line=e.lineno,
-            column=e.col,
-        ) from e
-    except Exception as e:  # rdflib raises a bare Exception for an unknown prefix
-        if "Unknown namespace prefix" not in str(e):
-            raise
-        raise QuerySyntaxError(f"SPARQL syntax error: {e}") from e
+    parsed: Query = _parse(text, parseQuery, translateQuery)
     _reject_remote(parsed.algebra)
     return parsed
 
 
-def _parse_update(text: str) -> Update:
+def _parse(text: str, parse: Callable[[str], Any], translate: Callable[[Any], Any]) -> Any:
+    """Parse and translate a query or update, turning rdflib's errors into syntax errors."""
     try:
-        parsed = translateUpdate(parseUpdate(text))
+        return translate(parse(text))
     except ParseException as e:
         raise QuerySyntaxError(
             f"SPARQL syntax error: {e.msg} (line {e.lineno}, column {e.col})",
@@ -296,6 +286,10 @@ def _parse_update(text: str) -> Update:
         if "Unknown namespace prefix" not in str(e):
             raise
         raise QuerySyntaxError(f"SPARQL syntax error: {e}") from e
+
+
+def _parse_update(text: str) -> Update:
+    parsed: Update = _parse(text, parseUpdate, translateUpdate)
     for request in parsed.algebra:
         _reject_remote(request)
     return parsed

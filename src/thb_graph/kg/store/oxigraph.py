@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,24 +147,20 @@ class OxigraphStore(Store):
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         """Add parsed RDF in one transaction (nothing is kept on a syntax error)."""
-        self._writable()
-        fmt = rdf_format(media_type)
-        target = graph_node(graph) if graph else None
-        try:
-            self._store.load(data, format=fmt, to_graph=target)
-        except SyntaxError as e:
-            raise rdf_syntax_error(e, fmt.name) from e
-        except OSError as e:
-            raise StoreError(f"loading failed: {e}") from e
-        self._wrote()
+        self._load_with(self._store.load, data, media_type, graph)
 
     def bulk_load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         """Add parsed RDF as fast as possible (not transactional: for building only)."""
+        self._load_with(self._store.bulk_load, data, media_type, graph)
+
+    def _load_with(
+        self, method: Callable[..., None], data: bytes, media_type: str, graph: str | None
+    ) -> None:
         self._writable()
         fmt = rdf_format(media_type)
         target = graph_node(graph) if graph else None
         try:
-            self._store.bulk_load(data, format=fmt, to_graph=target)
+            method(data, format=fmt, to_graph=target)
         except SyntaxError as e:
             raise rdf_syntax_error(e, fmt.name) from e
         except OSError as e:
