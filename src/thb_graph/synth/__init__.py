@@ -10,9 +10,10 @@ documents, and labels in English and French.
 
 Everything lives under its own namespace (``https://w3id.org/thb-graph/synthetic/``), in
 countries that do not exist (EU country codes of the user-assigned Q range), so it can never
-be mistaken for, or mixed into, the real data; load it into its own named graph. The output
-for a given size and seed is always the same. It stops after the first whole group of
-statements that reaches the requested size.
+be mistaken for, or mixed into, the real data; ``thb-graph load --with FILE.nt`` puts it in a
+named graph of its own (``graph/extra/{stem}``). The output for a given size and seed is
+always the same. It stops after the first whole group of statements that reaches the
+requested size.
 """
 
 from __future__ import annotations
