@@ -13,6 +13,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from rdflib.term import Node
 
 from thb_graph.errors import BadRequestError, ConfigError, ForbiddenError, StoreError
 from thb_graph.kg.store.base import QueryResult, Store
+from thb_graph.kg.store.join_order import CAP, Constants, order_joins
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
 from thb_graph.kg.store.terms import (
     graph_node,
@@ -81,13 +83,24 @@ class OxigraphStore(Store):
             options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [graph_node(g) for g in named_graphs]
+        planned = order_joins(query, self._matches)
         try:
-            result = self._store.query(query, **options)
+            try:
+                result = self._store.query(planned, **options)
+            except SyntaxError:
+                if planned == query:
+                    raise
+                result = self._store.query(query, **options)  # the error where it was written
             return _to_query_result(result, max_rows)
         except SyntaxError as e:
             raise query_syntax_error(e) from e
         except OSError as e:
             raise StoreError(f"the query failed: {e}") from e
+
+    def _matches(self, constants: Constants) -> int:
+        """Quads matching a pattern's constants, counted up to join_order.CAP."""
+        found = self._store.quads_for_pattern(*constants, None)
+        return sum(1 for _ in islice(found, CAP))
 
     def graph_names(self) -> list[str]:
         """IRIs of the non-empty named graphs, sorted."""
