@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from thb_graph.errors import QuerySyntaxError, QueryTimeoutError, StoreError
+from thb_graph.errors import QuerySyntaxError, QueryTimeoutError, ServerBusyError, StoreError
 from thb_graph.sparql.executor import Executor, query_slots
 
 
@@ -88,8 +88,9 @@ def test_busy_pool_refuses_after_the_deadline_without_running() -> None:
         slow = threading.Thread(target=lambda: pool.run(("spin", 1.5), timeout=5))
         slow.start()
         time.sleep(0.2)
-        with pytest.raises(QueryTimeoutError, match="was not run"):
+        with pytest.raises(ServerBusyError, match="was not run") as caught:
             pool.run(("pid", 0), timeout=0.3)
+        assert caught.value.retry_after == 1
         slow.join()
     finally:
         pool.close()
@@ -107,8 +108,9 @@ def test_a_full_waiting_line_refuses_at_once_without_running() -> None:
         waiter.start()
         time.sleep(0.2)
         started = time.monotonic()
-        with pytest.raises(QueryTimeoutError, match="was not run"):
+        with pytest.raises(ServerBusyError, match="was not run") as caught:
             pool.run(("pid", 0), timeout=5)
+        assert caught.value.retry_after == 5  # the longest a query waits
         assert time.monotonic() - started < 0.2
         slow.join()
         waiter.join()

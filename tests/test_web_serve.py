@@ -52,6 +52,8 @@ def _query_client(url: str, stop: float, outcomes: Outcomes) -> None:
                 timeout=30,
             )
             message = reply.json().get("error", "") if reply.status_code != 200 else ""
+            if "was not run" in message:  # refused, not stopped: say when to come back
+                message += f" [Retry-After: {reply.headers.get('Retry-After')}]"
             outcomes.add(reply.status_code, time.monotonic() - started, message)
             time.sleep(0.05)
 
@@ -100,3 +102,5 @@ def test_health_answers_at_once_while_every_query_worker_is_busy(
     assert len(stopped) >= 2, "the slow queries held the query workers"
     assert refused and max(refused) < 1.0, "queries beyond the waiting line were refused at once"
     assert {status for status, _, _ in outcomes.answers} == {503}, outcomes.answers[:5]
+    assert len(outcomes.with_message("[Retry-After: ")) == len(outcomes.with_message("not run"))
+    assert not outcomes.with_message("[Retry-After: None]"), "a refusal says when to retry"

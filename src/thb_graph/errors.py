@@ -47,6 +47,17 @@ class QueryTimeoutError(ThbGraphError):
     """A query ran past the configured timeout and was stopped."""
 
 
+class ServerBusyError(QueryTimeoutError):
+    """Nothing was run: every query worker, or the write lock, stayed busy.
+
+    ``retry_after`` is how many seconds a client should wait before trying again.
+    """
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
 class NotFoundError(ThbGraphError):
     """An entity, graph, page or file that does not exist."""
 

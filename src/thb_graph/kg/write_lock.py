@@ -8,13 +8,14 @@ take turns too.
 from __future__ import annotations
 
 import fcntl
+import math
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from thb_graph.errors import QueryTimeoutError
+from thb_graph.errors import ServerBusyError
 from thb_graph.kg.store.base import Store
 
 
@@ -28,8 +29,9 @@ def lock_path_for(store: Store) -> Path | None:
 def exclusive(thread_lock: threading.Lock, path: Path | None, timeout: float) -> Iterator[None]:
     """Hold the write lock of this process and, with ``path``, of every process."""
     deadline = time.monotonic() + timeout
-    busy = QueryTimeoutError(
-        f"another write held the graph for {timeout:g} s; nothing was changed, try again"
+    busy = ServerBusyError(
+        f"another write held the graph for {timeout:g} s; nothing was changed, try again",
+        retry_after=math.ceil(timeout),
     )
     if not thread_lock.acquire(timeout=timeout):
         raise busy

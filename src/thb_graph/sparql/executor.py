@@ -36,6 +36,7 @@ retires after ``max_jobs`` jobs, and exits by itself when its owner is gone. POS
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import sys
@@ -49,7 +50,13 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, Literal, TypeVar
 
-from thb_graph.errors import QueryRejectedError, QueryTimeoutError, StoreError, ThbGraphError
+from thb_graph.errors import (
+    QueryRejectedError,
+    QueryTimeoutError,
+    ServerBusyError,
+    StoreError,
+    ThbGraphError,
+)
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -180,14 +187,16 @@ class Executor(Generic[J, R]):
                     break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise QueryTimeoutError(
+                    raise ServerBusyError(
                         f"every query worker stayed busy for {timeout:g} s, the time limit; "
-                        "the query was not run, try again later"
+                        "the query was not run, try again later",
+                        retry_after=math.ceil(timeout),
                     )
                 if self._waiting >= self._max_waiting:
-                    raise QueryTimeoutError(
+                    raise ServerBusyError(
                         f"every query worker stayed busy with {self._waiting} more queries "
-                        "waiting for one; the query was not run, try again later"
+                        "waiting for one; the query was not run, try again later",
+                        retry_after=math.ceil(timeout),
                     )
                 self._waiting += 1
                 try:

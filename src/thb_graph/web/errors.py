@@ -89,6 +89,8 @@ def _domain_error(error: e.ThbGraphError) -> Response:
     report = getattr(error, "report", None)
     if report is not None and hasattr(report, "text"):
         resp.headers["X-Validation-Conforms"] = "false"
+    if isinstance(error, e.ServerBusyError):
+        resp.headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, e.AuthenticationError):
         resp.headers["WWW-Authenticate"] = 'Bearer realm="thb-graph writes"'
     return resp
