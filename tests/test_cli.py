@@ -131,6 +131,13 @@ def test_query_row_cap_is_announced_on_stderr(run) -> None:  # type: ignore[no-u
     assert "first 2 rows" in result.stderr
 
 
+def test_graph_cap_is_announced_in_triples(run) -> None:  # type: ignore[no-untyped-def]
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    result = run("query", "-", "--max-rows", "3", stdin=construct)
+    assert result.exit_code == 0
+    assert "first 3 triples" in result.stderr
+
+
 def test_query_syntax_error_exits_2_with_position(run) -> None:  # type: ignore[no-untyped-def]
     result = run("query", "-", stdin="SELECT * WHERE {\n ?s ?p }")
     assert result.exit_code == 2

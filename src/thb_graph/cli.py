@@ -262,7 +262,8 @@ def query(ctx: click.Context, query_file: io.TextIOBase, fmt: str, max_rows: int
     result = run_query(settings, query_file.read(), max_rows=limit)
     click.echo(format_result(result, fmt, settings), nl=False)
     if result.truncated:
-        click.echo(f"note: only the first {limit} rows are shown", err=True)
+        unit = "triples" if result.kind == "graph" else "rows"
+        click.echo(f"note: only the first {limit} {unit} are shown", err=True)
 
 
 @main.command("export")

@@ -27,7 +27,7 @@ class QueryResult:
 
     ``select``: ``variables`` and ``rows`` (tuples of rdflib terms or None, in variable order);
     ``ask``: ``boolean``; ``graph`` (CONSTRUCT/DESCRIBE): ``triples``.
-    ``truncated`` is True when a row cap cut the rows.
+    ``truncated`` is True when the row cap cut the rows (or the triples of a graph result).
     """
 
     kind: QueryKind
