@@ -6,11 +6,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from rdflib import Graph, URIRef
 
 from htmlparse import page, parse_html
 from thb_graph.config import load_settings
 from thb_graph.kg.labels import LabelIndex, fold
 from thb_graph.kg.overview import example_queries
+from thb_graph.namespaces import RDF
 from thb_graph.web import create_app
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
@@ -256,3 +258,27 @@ def test_search_rdf_twin_holds_the_names_that_matched(pages_client):
     graph = Graph().parse(data=response.data, format="turtle")
     ocrteh = URIRef("https://w3id.org/thb-graph/id/actor/ocrteh")
     assert (ocrteh, SKOS.altLabel, Literal("OCRTEH")) in graph
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "media_type", "rdf_format"),
+    [
+        ({"Accept": "text/turtle"}, {}, "text/turtle", "turtle"),
+        ({"Accept": "application/ld+json"}, {}, "application/ld+json", "json-ld"),
+        ({}, {"format": "nt"}, "application/n-triples", "nt"),
+    ],
+)
+def test_home_asked_for_rdf_answers_with_the_void_description(
+    pages_client, headers, query, media_type, rdf_format
+):
+    response = pages_client.get("/", headers=headers, query_string=query)
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert response.headers["Content-Location"] == "/.well-known/void"
+    assert "Accept" in response.headers["Vary"]
+    graph = Graph().parse(data=response.data, format=rdf_format)
+    void = URIRef("http://rdfs.org/ns/void#")
+    datasets = set(graph.subjects(RDF.type, URIRef(str(void) + "Dataset")))
+    assert datasets, "the home page's RDF describes the dataset"
+    assert any(graph.objects(d, URIRef(str(void) + "triples")) for d in datasets)
+    assert pages_client.get("/", headers={"Accept": "image/png"}).status_code == 406

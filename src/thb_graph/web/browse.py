@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import Graph, Literal, URIRef
 
 from thb_graph.errors import BadRequestError, NotFoundError
@@ -18,7 +18,7 @@ from thb_graph.kg import overview
 from thb_graph.kg.entity import Namer, Triple
 from thb_graph.kg.labels import IndexCache, LabelIndex
 from thb_graph.namespaces import RDF
-from thb_graph.web import pages, state, urls
+from thb_graph.web import meta, pages, state, urls
 from thb_graph.web.entities import breakdown_chart
 
 bp = Blueprint("browse", __name__)
@@ -43,7 +43,16 @@ def _namer() -> Namer:
 
 @bp.get("/")
 def home() -> Response:
-    """What the graph holds, headline charts, a timeline, sources, example questions."""
+    """What the graph holds, headline charts, a timeline, sources, example questions.
+
+    Asked for RDF, the home page answers with its data: the dataset's VoID description
+    (as ``/.well-known/void``, named in Content-Location).
+    """
+    fmt, _ = pages.negotiate(None, LIST_EXTS)
+    if fmt != "html":
+        response = meta.void()
+        response.headers["Content-Location"] = url_for("meta.void")
+        return pages.vary(response, "Accept")
     st = state()
     namer = _namer()
     lang = namer.lang
