@@ -153,7 +153,7 @@ def validate(
     if not isinstance(report_graph, Graph):
         raise ConfigError(f"validation failed: {text}")
     locate = _file_locator(data_graph, graph_files or {})
-    results = _results(report_graph, shapes_graph, locate)
+    results = report_results(report_graph, shapes_graph, locate)
     # pyshacl's allow_warnings also lets a Violation under a sh:Warning node shape pass;
     # here only the severity of each result counts.
     conforms = not any(r.severity == "Violation" for r in results)
@@ -222,7 +222,8 @@ def _graph_name(ctx: Any) -> Node:
     return ctx.identifier if isinstance(ctx, Graph) else ctx
 
 
-def _results(report: Graph, shapes: Graph, locate: Any) -> list[ValidationResult]:
+def report_results(report: Graph, shapes: Graph, locate: Any) -> list[ValidationResult]:
+    """The results of a SHACL report graph, property shapes named by their node shape."""
     out: list[ValidationResult] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)

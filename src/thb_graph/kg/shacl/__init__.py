@@ -1,0 +1,93 @@
+"""SHACL validation compiled to SPARQL, run in bulk on a pyoxigraph Store.
+
+Each constraint component of each shape becomes one SELECT that finds every violating
+focus node at once, instead of one evaluation per focus node: validating a million triples
+takes seconds rather than minutes. The results are those pyshacl gives with the ontology
+mixed in and no inference (see ``kg.validate``); a shape feature the compiler does not know
+raises UnsupportedShapeError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import pyoxigraph as ox
+from pyshacl.rdfutil.inoculate import inoculate
+from rdflib import Dataset, Graph
+
+from thb_graph.kg.shacl.engine import report_of, run_checks, store_locator
+from thb_graph.kg.shacl.model import UnsupportedShapeError
+from thb_graph.kg.store.terms import to_oxigraph
+from thb_graph.kg.validate import ValidationReport
+
+#: Where validate_graphs puts a plain data graph, and the ontology, in its store.
+DATA_GRAPH = "urn:thb-graph:validate:data"
+ONTOLOGY_GRAPH = "urn:thb-graph:validate:ontology"
+
+__all__ = ["UnsupportedShapeError", "ontology_quads", "validate_graphs", "validate_store"]
+
+
+def validate_store(
+    store: ox.Store,
+    shapes: Graph,
+    *,
+    focus_graphs: Sequence[str] | None = None,
+    data_graphs: Collection[str] | None = None,
+    graph_files: Mapping[str, str] | None = None,
+) -> ValidationReport:
+    """Validate the union of the graphs of ``store`` (data and ontology) against ``shapes``.
+
+    ``focus_graphs`` restricts the focus nodes to nodes with a triple (as subject or
+    object) in one of those graphs, the rest of the store serving as context: validate
+    what changed. Each result's ``data_file`` is the first graph among ``data_graphs``
+    (all named graphs when None) describing its focus node, mapped through
+    ``graph_files``.
+    """
+    found = run_checks(store, shapes, focus_graphs)
+    return report_of(found, shapes, store_locator(store, data_graphs, graph_files or {}))
+
+
+def validate_graphs(
+    data_graph: Graph,
+    shapes: Graph,
+    ontology_graph: Graph | None = None,
+    *,
+    graph_files: Mapping[str, str] | None = None,
+    focus_graphs: Sequence[str] | None = None,
+) -> ValidationReport:
+    """Validate rdflib graphs as ``kg.validate.validate`` does, through an in-memory store.
+
+    A Dataset keeps its named graphs (so results name their data file and
+    ``focus_graphs`` can pick some); a plain graph goes into one graph, unlocated.
+    """
+    store = ox.Store()
+    quads = []
+    if isinstance(data_graph, Dataset):
+        for s, p, o, ctx in data_graph.quads((None, None, None, None)):
+            name = getattr(ctx, "identifier", ctx) or DATA_GRAPH
+            quads.append(_quad(s, p, o, str(name)))
+        data_graphs: Collection[str] | None = {q.graph_name.value for q in quads}
+    else:
+        quads += [_quad(s, p, o, DATA_GRAPH) for s, p, o in data_graph]
+        data_graphs = set()
+    if ontology_graph is not None:
+        quads += ontology_quads(ontology_graph)
+    store.extend(quads)
+    return validate_store(
+        store,
+        shapes,
+        focus_graphs=focus_graphs,
+        data_graphs=data_graphs,
+        graph_files=graph_files,
+    )
+
+
+def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
+    """The part of ``ontology`` pyshacl mixes into the data (its RDFS and OWL axioms: the
+    classes, properties and their relations), as quads of ``graph``."""
+    axioms = inoculate(Graph(), ontology)
+    return [_quad(s, p, o, graph) for s, p, o in axioms]
+
+
+def _quad(s: object, p: object, o: object, graph: str) -> ox.Quad:
+    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(graph))  # type: ignore[arg-type]

@@ -1,0 +1,214 @@
+"""Running the compiled checks on a pyoxigraph Store and writing pyshacl's report.
+
+The results carry what pyshacl puts in its report (focus node, path, value, source shape,
+constraint component, severity, messages with ``{?var}`` and ``{$this}`` substituted), so a
+report of this engine reads like one of pyshacl.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal
+from rdflib.term import Node
+
+from thb_graph.kg.shacl.compile import Check, Compiler, Test
+from thb_graph.kg.shacl.model import UnsupportedShapeError, read_shapes
+from thb_graph.kg.store.terms import to_oxigraph, to_rdflib
+from thb_graph.kg.validate import ValidationReport, report_results
+from thb_graph.namespaces import RDF, RDFS, SH
+
+
+@dataclass(frozen=True)
+class Found:
+    """One validation result before it is written into the report graph."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    check: Check
+    messages: tuple[Literal, ...]
+
+
+class StoreOracle:
+    """Class closures and the Python-side tests, answered from a store (and cached)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._classes: dict[Node, list[Node]] = {}
+        self._failing: dict[tuple[object, str], list[Node]] = {}
+
+    def subclasses(self, cls: Node) -> Sequence[Node]:
+        """``cls`` and every class below it through rdfs:subClassOf."""
+        if cls not in self._classes:
+            query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {cls.n3()} }}"
+            found = [to_rdflib(row["c"]) for row in self.query(query)]
+            self._classes[cls] = found or [cls]
+        return self._classes[cls]
+
+    def failing(self, key: object, test: Test, query: str) -> Sequence[Node]:
+        """The values ``?cand`` of ``query`` that fail ``test``."""
+        if (key, query) not in self._failing:
+            values = (to_rdflib(row["cand"]) for row in self.query(query))
+            self._failing[(key, query)] = [v for v in values if test(v)]
+        return self._failing[(key, query)]
+
+    def query(self, query: str) -> Any:
+        return self.store.query(query, use_default_graph_as_union=True)
+
+
+def run_checks(
+    store: ox.Store, shapes: Graph, focus_graphs: Sequence[str] | None = None
+) -> list[Found]:
+    """Every result of the shapes of ``shapes`` over the union of the store's graphs."""
+    oracle = StoreOracle(store)
+    compiler = Compiler(oracle, focus_graphs)
+    found: list[Found] = []
+    for root in read_shapes(shapes):
+        for check in compiler.checks(root):
+            solutions = oracle.query(check.query)
+            if check.kind == "sparql":
+                found += _sparql_results(check, solutions)
+            else:
+                found += _plain_results(check, solutions)
+    return found
+
+
+def _plain_results(check: Check, solutions: Any) -> list[Found]:
+    shape = check.shape
+    if not shape.messages:
+        raise UnsupportedShapeError(
+            f"shape {shape.node.n3()} has no sh:message (pyshacl's default messages are "
+            "not written by this engine)"
+        )
+    out = []
+    for row in solutions:
+        value = row["value"] if check.kind == "value" else None
+        out.append(
+            Found(
+                focus=to_rdflib(row["this"]),
+                path=shape.path_node,
+                value=None if value is None else to_rdflib(value),
+                check=check,
+                messages=shape.messages,
+            )
+        )
+    return out
+
+
+def _sparql_results(check: Check, solutions: Any) -> list[Found]:
+    """pyshacl's reading of a SPARQL constraint's rows (see its SPARQLBasedConstraint)."""
+    shape, sparql = check.shape, check.sparql
+    if sparql is None:
+        raise ValueError("not a SPARQL check")
+    if not shape.messages and not sparql.messages:
+        raise UnsupportedShapeError(f"SPARQL constraint {sparql.node.n3()} has no sh:message")
+    names = [v.value for v in solutions.variables]
+    if "failure" in names:
+        raise UnsupportedShapeError(f"{sparql.node.n3()} selects ?failure, not supported")
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for row in solutions:
+        bound = {n: to_rdflib(row[n]) for n in names if row[n] is not None}
+        this, path, value = bound.pop("this"), bound.pop("path", None), bound.pop("value", None)
+        key = (this, path, value, tuple(sorted(bound.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        if value is None and shape.path is None:
+            value = this
+        substitute = {**bound, "this": this}
+        if path is not None:
+            substitute["path"] = path
+        if value is not None:
+            substitute["value"] = value
+        messages = [Literal(_format(str(m), substitute)) for m in shape.messages]
+        messages += [
+            Literal(_format(str(m), substitute)) for m in sparql.messages if m not in shape.messages
+        ]
+        out.append(
+            Found(this, path or shape.path_node, value, check=check, messages=tuple(messages))
+        )
+    return out
+
+
+def _format(message: str, bound: Mapping[str, Node]) -> str:
+    for var, val in bound.items():
+        message = re.sub(f"{{[?$]{var}}}", str(val), message)  # as pyshacl does
+    return message
+
+
+# ---- the report ----------------------------------------------------------------------------
+def report_of(
+    found: Sequence[Found], shapes: Graph, locate: Callable[[Node], str | None]
+) -> ValidationReport:
+    """A ValidationReport with a sh:ValidationReport graph of ``found``."""
+    graph = Graph()
+    for prefix, namespace in shapes.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    head = BNode()
+    graph.add((head, RDF.type, SH.ValidationReport))
+    for item in found:
+        node = BNode()
+        graph.add((head, SH.result, node))
+        shape = item.check.shape
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, item.focus))
+        graph.add((node, SH.resultSeverity, shape.severity))
+        graph.add((node, SH.sourceShape, shape.node))
+        graph.add((node, SH.sourceConstraintComponent, item.check.component))
+        if item.check.sparql is not None:
+            graph.add((node, SH.sourceConstraint, item.check.sparql.node))
+        if item.value is not None:
+            graph.add((node, SH.value, item.value))
+        if item.path is not None:
+            graph.add((node, SH.resultPath, item.path))
+            _copy_blank(shapes, item.path, graph)
+        for message in item.messages:
+            graph.add((node, SH.resultMessage, message))
+    results = report_results(graph, shapes, locate)
+    conforms = not any(r.severity == "Violation" for r in results)
+    graph.add((head, SH.conforms, Literal(conforms)))
+    report = ValidationReport(conforms=conforms, text="", graph=graph, results=results)
+    report.text = report.to_text()
+    return report
+
+
+def _copy_blank(source: Graph, node: Node, target: Graph) -> None:
+    if isinstance(node, BNode):
+        for p, o in source.predicate_objects(node):
+            target.add((node, p, o))
+            _copy_blank(source, o, target)
+
+
+def store_locator(
+    store: ox.Store,
+    data_graphs: Collection[str] | None,
+    graph_files: Mapping[str, str],
+) -> Callable[[Node], str | None]:
+    """focus node -> the data file (or graph IRI) describing it, as kg.validate finds it:
+    the first graph, by name, where it is a subject, else where it is an object."""
+
+    def locate(node: Node) -> str | None:
+        term = to_oxigraph(node)
+        patterns = [(None, None, term)]
+        if not isinstance(term, ox.Literal):
+            patterns.insert(0, (term, None, None))
+        for s, p, o in patterns:
+            names = sorted(
+                {
+                    q.graph_name.value
+                    for q in store.quads_for_pattern(s, p, o)
+                    if isinstance(q.graph_name, ox.NamedNode)
+                    and (data_graphs is None or q.graph_name.value in data_graphs)
+                }
+            )
+            if names:
+                return graph_files.get(names[0], names[0])
+        return None
+
+    return locate
