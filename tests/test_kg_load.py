@@ -12,7 +12,9 @@ from thb_graph.errors import BadRequestError, RdfSyntaxError, ShapeViolationErro
 from thb_graph.kg.build import content_hash
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.load import CONTENT_HASH_KEY, build_store, ensure_built, is_up_to_date
+from thb_graph.kg.materialise import materialise
 from thb_graph.kg.store.base import Store
+from thb_graph.namespaces import RDF
 
 INVALID = Path(__file__).resolve().parent / "data" / "invalid"
 IRIS = Iris()
@@ -88,6 +90,64 @@ def test_extra_files_go_into_their_own_graphs(
     report = build_store(settings, empty_store, extra_files=[nt, ttl])
     assert report.graphs[IRIS.graph("extra/synthetic-victims")] == 2
     assert empty_store.count(IRIS.graph("extra/extra")) == 1
+
+
+UNIT = "http://e/unit"
+EXTRA_UNIT = (
+    f"<{UNIT}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    "<https://w3id.org/thb-graph/ontology#LawEnforcementUnit> .\n"
+    f"<{UNIT}> <http://www.w3.org/ns/org#subOrganizationOf> "
+    "<https://w3id.org/thb-graph/id/actor/ocrteh> .\n"
+)
+
+
+def _holds(store: Store, s: str, p: str, o: str, graph: str) -> bool:
+    return bool(store.query(f"ASK {{ GRAPH <{graph}> {{ <{s}> <{p}> <{o}> }} }}").boolean)
+
+
+def test_extra_files_are_inferred_over_with_the_sources(
+    settings: Settings, tmp_path: Path, empty_store: Store
+) -> None:
+    nt = tmp_path / "units.nt"
+    nt.write_text(EXTRA_UNIT)
+    report = build_store(settings, empty_store, extra_files=[nt])
+    inferred = IRIS.inferred_graph
+    org = "http://www.w3.org/ns/org#"
+    # the subclass axiom and the transitive organisation links reach the extra unit
+    assert _holds(empty_store, UNIT, str(RDF.type), org + "Organization", inferred)
+    government = IRIS.entity("actor", "government")
+    assert _holds(empty_store, UNIT, org + "transitiveSubOrganizationOf", government, inferred)
+    assert _holds(
+        empty_store,
+        government,
+        org + "hasSubOrganization",
+        IRIS.entity("actor", "ministry-interior"),
+        inferred,
+    )
+    assert report.graphs[inferred] == empty_store.count(inferred) == report.inferred
+    assert "infer extras" in report.seconds
+    # a fixpoint: inference inside the target store finds nothing more to add
+    assert materialise(empty_store, IRIS).added == 0
+
+
+def test_a_rebuild_keeps_the_extra_graphs_and_their_consequences(
+    source_tree: Path, settings: Settings, tmp_path: Path, empty_store: Store
+) -> None:
+    nt = tmp_path / "units.nt"
+    nt.write_text(EXTRA_UNIT)
+    tree = settings.replace(source_dir=str(source_tree))
+    build_store(tree, empty_store, extra_files=[nt])
+    (source_tree / "data" / "sources.ttl").write_text(
+        (source_tree / "data" / "sources.ttl").read_text() + "\n# changed\n"
+    )
+    assert not is_up_to_date(tree, empty_store)
+    assert ensure_built(tree, empty_store) is not None
+    assert empty_store.count(IRIS.graph("extra/units")) == 2
+    org = "http://www.w3.org/ns/org#"
+    government = IRIS.entity("actor", "government")
+    assert _holds(
+        empty_store, UNIT, org + "transitiveSubOrganizationOf", government, IRIS.inferred_graph
+    )
 
 
 def test_extra_file_with_a_syntax_error_is_refused_before_any_change(

@@ -17,6 +17,7 @@ from rdflib import Graph, URIRef
 from thb_graph.config import Settings
 from thb_graph.errors import BadRequestError, ConfigError
 from thb_graph.kg.build import SourceDataset, build_dataset, content_hash, load_shapes
+from thb_graph.kg.extras import NTRIPLES, ExtraData, ExtrasInference, infer_with_extras, kept_extras
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris, slugify
 from thb_graph.kg.store.base import Store
@@ -42,6 +43,7 @@ class BuildReport:
     inferred: int = 0
     validation: ValidationReport | None = None
     inference: InferenceResult | None = None
+    extras: ExtrasInference | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -72,13 +74,17 @@ def build_store(
     """Validate the sources (ShapeViolationError when they do not conform), infer, then
     replace the store's ontology, data and inferred graphs and record the content hash.
 
-    ``extra_files`` (N-Triples or Turtle) are loaded as they are, each into
-    ``graph/extra/{stem}``: they are not validated nor used for inference.
+    ``extra_files`` (N-Triples or Turtle) are loaded each into ``graph/extra/{stem}``,
+    replacing that graph. When the store holds extra graphs (these or earlier ones, which
+    are kept), the consequences of the sources and the extras are materialised together
+    (``kg.extras``) into the inferred graph. Nothing in the store changes until all of it
+    has succeeded.
     """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    extras = [_check_extra(Path(p)) for p in extra_files]
+    checked = [_check_extra(Path(p)) for p in extra_files]
     source = build_dataset(settings)
+    iris = source.iris
     seconds["parse"] = _lap(started)
     report: ValidationReport | None = None
     if validate:
@@ -88,22 +94,39 @@ def build_store(
     t = time.perf_counter()
     inference = infer_sources(source)
     seconds["infer"] = _lap(t)
+    new = [
+        ExtraData(extra_graph(iris, path), path.read_bytes(), media_type, str(path))
+        for path, media_type in checked
+    ]
+    extras = new + kept_extras(store, iris.graph("extra/"), {e.graph for e in new})
+    source_quads = _source_nquads(source)
+    together: ExtrasInference | None = None
+    if extras:
+        together = infer_with_extras(source_quads, inference.graph, extras, source)
+        seconds["infer extras"] = round(together.seconds, 4)
     t = time.perf_counter()
-    graphs = _replace_owned_graphs(store, source, inference.graph)
-    for path, media_type in extras:
-        name = extra_graph(source.iris, path)
-        store.drop_graph(name)
-        _bulk(store, path.read_bytes(), media_type, name)
-        graphs[name] = store.count(name)
+    graphs = _replace_owned_graphs(store, source, source_quads, inference.graph)
+    for extra in new:
+        lap = time.perf_counter()
+        store.drop_graph(extra.graph)
+        _bulk(store, extra.data, extra.media_type, extra.graph)
+        seconds[f"load {extra.graph}"] = _lap(lap)
+        graphs[extra.graph] = store.count(extra.graph)
+    if together is not None:
+        lap = time.perf_counter()
+        _bulk(store, together.inferred, NTRIPLES, iris.inferred_graph)
+        seconds["load inferred"] = _lap(lap)
+        graphs[iris.inferred_graph] = store.count(iris.inferred_graph)
     store.write_meta(CONTENT_HASH_KEY, source.content_hash)
     seconds["load"] = _lap(t)
     seconds["total"] = _lap(started)
     return BuildReport(
         content_hash=source.content_hash,
         graphs=graphs,
-        inferred=inference.added,
+        inferred=inference.added + (together.added if together else 0),
         validation=report,
         inference=inference,
+        extras=together,
         seconds=seconds,
     )
 
@@ -123,25 +146,32 @@ def is_up_to_date(settings: Settings, store: Store) -> bool:
     return store.read_meta(CONTENT_HASH_KEY) == content_hash(settings)
 
 
-def _replace_owned_graphs(store: Store, source: SourceDataset, inferred: Graph) -> dict[str, int]:
+def _source_nquads(source: SourceDataset) -> bytes:
+    """The ontology and data graphs of the sources as N-Quads."""
     iris = source.iris
-    for name in store.graph_names():
-        if owned_graph(iris, name):
-            store.drop_graph(name)
     named: list[tuple[str, Iterable[tuple[object, object, object]]]] = [
         (iris.ontology_graph, source.ontology)
     ]
     named += [(i, source.dataset.graph(URIRef(i))) for i in source.data_graph_iris()]
-    named.append((iris.inferred_graph, inferred))
     quads = [
         ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(name))  # type: ignore[arg-type]
         for name, graph in named
         for s, p, o in graph
     ]
-    _bulk(
-        store, bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""), "application/n-quads"
-    )
-    return {name: store.count(name) for name, _ in named}
+    return bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def _replace_owned_graphs(
+    store: Store, source: SourceDataset, source_quads: bytes, inferred: Graph
+) -> dict[str, int]:
+    iris = source.iris
+    for name in store.graph_names():
+        if owned_graph(iris, name):
+            store.drop_graph(name)
+    _bulk(store, source_quads, "application/n-quads")
+    _bulk(store, inferred.serialize(format="nt", encoding="utf-8"), NTRIPLES, iris.inferred_graph)
+    names = [iris.ontology_graph, *source.data_graph_iris(), iris.inferred_graph]
+    return {name: store.count(name) for name in names}
 
 
 def _bulk(store: Store, data: bytes, media_type: str, graph: str | None = None) -> None:
