@@ -105,6 +105,8 @@ class Compiler:
             classes = " ".join(c.n3() for c in self.oracle.subclasses(target.value))
             var = self._var("class")
             return f"?this <{RDF.type}> {var} . VALUES {var} {{ {classes} }}"
+        if target.kind == "node":
+            return f"VALUES ?this {{ {_n3(target.value)} }}"
         if target.kind == "subjectsOf":
             return f"?this {target.value.n3()} {self._var('o')} ."
         if target.kind == "objectsOf":
@@ -215,6 +217,8 @@ class Compiler:
         head, brace, _ = text.partition("{")
         if not brace or not re.search(r"\?this\b|\*", head):
             raise UnsupportedShapeError(f"{check.node.n3()} must select $this")
+        if not shape.messages and not check.messages:
+            raise UnsupportedShapeError(f"SPARQL constraint {check.node.n3()} has no sh:message")
         saved = dict(self.prefixes)
         self._add_prefixes(check)
         query = self._with_prefixes(f"SELECT * WHERE {{ {focus} LATERAL {{ {text} }} }}")
@@ -222,6 +226,11 @@ class Compiler:
         return Check(shape, SH.SPARQLConstraintComponent, query, "sparql", check)
 
     def _check(self, shape: Shape, comp: URIRef, query: str, kind: str) -> Check:
+        if not shape.messages:
+            raise UnsupportedShapeError(
+                f"shape {shape.node.n3()} has no sh:message (pyshacl's default messages are "
+                "not written by this engine)"
+            )
         return Check(shape, comp, self._with_prefixes(query), kind)
 
     # ---- value tests: SPARQL expressions true when a value node passes -------------------
@@ -374,7 +383,11 @@ def _one_of(x: str, terms: Sequence[Node]) -> str:
 
 
 def _int(term: Node | None) -> int | None:
-    return None if term is None else int(term)  # type: ignore[call-overload]
+    if term is None:
+        return None
+    if not isinstance(term, Literal) or not isinstance(term.value, int):
+        raise UnsupportedShapeError(f"{term.n3()} is not an integer")
+    return term.value
 
 
 def _true(term: Node | None) -> bool:

@@ -58,7 +58,11 @@ class StoreOracle:
         return self._failing[(key, query)]
 
     def query(self, query: str) -> Any:
-        return self.store.query(query, use_default_graph_as_union=True)
+        """The solutions of ``query`` over the union of the store's graphs."""
+        try:
+            return self.store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise UnsupportedShapeError(f"a shape gives a query Oxigraph rejects: {e}") from e
 
 
 def run_checks(
@@ -80,11 +84,6 @@ def run_checks(
 
 def _plain_results(check: Check, solutions: Any) -> list[Found]:
     shape = check.shape
-    if not shape.messages:
-        raise UnsupportedShapeError(
-            f"shape {shape.node.n3()} has no sh:message (pyshacl's default messages are "
-            "not written by this engine)"
-        )
     out = []
     for row in solutions:
         value = row["value"] if check.kind == "value" else None
@@ -105,8 +104,6 @@ def _sparql_results(check: Check, solutions: Any) -> list[Found]:
     shape, sparql = check.shape, check.sparql
     if sparql is None:
         raise ValueError("not a SPARQL check")
-    if not shape.messages and not sparql.messages:
-        raise UnsupportedShapeError(f"SPARQL constraint {sparql.node.n3()} has no sh:message")
     names = [v.value for v in solutions.variables]
     if "failure" in names:
         raise UnsupportedShapeError(f"{sparql.node.n3()} selects ?failure, not supported")

@@ -66,6 +66,7 @@ DESCRIPTIVE = frozenset(
         "targetClass",
         "targetSubjectsOf",
         "targetObjectsOf",
+        "targetNode",
         "target",
         "defaultValue",
     ]
@@ -120,11 +121,7 @@ class Shape:
 def read_shapes(graph: Graph) -> list[Shape]:
     """The shapes of ``graph`` that have targets (the others only run inside them)."""
     reader = _Reader(graph)
-    roots = {
-        s
-        for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-        for s in graph.subjects(p, None)
-    }
+    roots = {s for s, p in graph.subject_predicates(None) if str(p).startswith(str(SH) + "target")}
     for node in graph.subjects(RDF.type, None):
         types = set(graph.objects(node, RDF.type))
         if types & set(SHAPE_TYPES) and types & {RDFS.Class, OWL.Class}:
@@ -175,7 +172,7 @@ class _Reader:
     def _targets(self, shape: Shape) -> None:
         g = self.graph
         kinds = {SH.targetClass: "class", SH.targetSubjectsOf: "subjectsOf"}
-        kinds[SH.targetObjectsOf] = "objectsOf"
+        kinds |= {SH.targetObjectsOf: "objectsOf", SH.targetNode: "node"}
         for p, kind in kinds.items():
             shape.targets += [Target(kind, o) for o in g.objects(shape.node, p)]
         for target in g.objects(shape.node, SH.target):
