@@ -93,11 +93,14 @@ def test_extra_files_go_into_their_own_graphs(
 
 
 UNIT = "http://e/unit"
-EXTRA_UNIT = (
+UNIT_TRIPLES = (
     f"<{UNIT}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
     "<https://w3id.org/thb-graph/ontology#LawEnforcementUnit> .\n"
     f"<{UNIT}> <http://www.w3.org/ns/org#subOrganizationOf> "
     "<https://w3id.org/thb-graph/id/actor/ocrteh> .\n"
+)
+EXTRA_UNIT = (
+    UNIT_TRIPLES + f'<{UNIT}> <http://www.w3.org/2004/02/skos/core#prefLabel> "Unit"@en .\n'
 )
 
 
@@ -142,12 +145,31 @@ def test_a_rebuild_keeps_the_extra_graphs_and_their_consequences(
     )
     assert not is_up_to_date(tree, empty_store)
     assert ensure_built(tree, empty_store) is not None
-    assert empty_store.count(IRIS.graph("extra/units")) == 2
+    assert empty_store.count(IRIS.graph("extra/units")) == 3
     org = "http://www.w3.org/ns/org#"
     government = IRIS.entity("actor", "government")
     assert _holds(
         empty_store, UNIT, org + "transitiveSubOrganizationOf", government, IRIS.inferred_graph
     )
+
+
+def test_an_extra_file_that_breaks_the_shapes_is_refused_before_any_change(
+    settings: Settings, tmp_path: Path, empty_store: Store
+) -> None:
+    build_store(settings, empty_store)
+    before = {name: empty_store.count(name) for name in empty_store.graph_names()}
+    nt = tmp_path / "units.nt"
+    nt.write_text(UNIT_TRIPLES)  # an organisation without a preferred label
+    with pytest.raises(ShapeViolationError) as caught:
+        build_store(settings, empty_store, extra_files=[nt])
+    [result] = caught.value.report.violations
+    assert str(result.focus_node) == UNIT
+    assert result.message == "An organisation needs a preferred label."
+    assert result.data_file == str(nt)
+    assert {name: empty_store.count(name) for name in empty_store.graph_names()} == before
+    # without validation the same file loads
+    report = build_store(settings, empty_store, extra_files=[nt], validate=False)
+    assert report.graphs[IRIS.graph("extra/units")] == 2
 
 
 def test_extra_file_with_a_syntax_error_is_refused_before_any_change(

@@ -102,7 +102,16 @@ def build_store(
     source_quads = _source_nquads(source)
     together: ExtrasInference | None = None
     if extras:
-        together = infer_with_extras(source_quads, inference.graph, extras, source)
+        together = infer_with_extras(
+            source_quads,
+            inference.graph,
+            extras,
+            source,
+            shapes=load_shapes(settings) if validate else None,
+            validate={e.graph for e in new},
+        )
+        if together.validation_seconds is not None:
+            seconds["validate extras"] = round(together.validation_seconds, 4)
         seconds["infer extras"] = round(together.seconds, 4)
     t = time.perf_counter()
     graphs = _replace_owned_graphs(store, source, source_quads, inference.graph)

@@ -66,6 +66,11 @@ class OxigraphStore(Store):
             hint = hint if "lock" in str(e).lower() else ""
             raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}{hint}") from e
 
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph Store itself, for engines that run on it (``kg.shacl``)."""
+        return self._store
+
     # ---- reading ---------------------------------------------------------------------
     def query(
         self,
