@@ -139,8 +139,6 @@ def _shapes(text: str) -> Graph:
         "ex:S a sh:NodeShape ; sh:targetWhatever ex:x ; sh:message 'm' .",
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ;"
         " sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:message 'm' ] .",
-        "ex:S a sh:NodeShape ; sh:targetClass ex:C ;"
-        " sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:message 'm' ;"
         " sh:sparql [ sh:select 'SELECT ?x WHERE { ?x ?p ?o }' ] .",
     ],
@@ -150,7 +148,6 @@ def _shapes(text: str) -> Graph:
         "custom-target",
         "unknown-target",
         "equals",
-        "no-message",
         "sparql-without-this",
     ],
 )
@@ -163,12 +160,47 @@ def test_an_unsupported_feature_raises(shape: str) -> None:
 
 
 def test_the_default_engine_falls_back_to_pyshacl_on_unsupported_shapes() -> None:
-    shape = (
-        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:q ; sh:minCount 1 ] ."
-    )
-    data = Graph().parse(data=f"<{EX}x> a <{EX}C> .", format="turtle")
+    shape = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; sh:message 'closed' ."
+    data = Graph().parse(data=f"<{EX}x> a <{EX}C> ; <{EX}p> 1 .", format="turtle")
     report = validate(data, _shapes(shape))
-    assert [r.message for r in report.results] == [f"Less than 1 values on <{EX}x>->ex:q"]
+    assert {(r.message, r.value) for r in report.results} == {
+        ("closed", URIRef(f"{EX}C")),
+        ("closed", Literal(1)),
+    }
+
+
+UNSAID = """
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:maxCount 1 ; sh:datatype xsd:string ] ,
+        [ sh:path ex:q ; sh:class ex:C ; sh:nodeKind sh:Literal ; sh:hasValue ex:y ] ,
+        [ sh:path ex:r ; sh:pattern "^a" ; sh:languageIn ( "en" ) ; sh:uniqueLang true ;
+          sh:in ( "a"@en "b"@fr ) ; sh:maxInclusive "b" ] ,
+        [ sh:path ex:p ; sh:or ( [ sh:datatype xsd:integer ] [ sh:nodeKind sh:IRI ] ) ] ,
+        [ sh:path ex:p ; sh:qualifiedValueShape [ sh:datatype xsd:integer ] ;
+          sh:qualifiedMinCount 1 ] .
+"""
+UNSAID_DATA = """
+ex:x a ex:C ; ex:p 1 , "two" ; ex:q ex:z , "w" ; ex:r "a"@en , "c"@en , "b"@fr .
+_:b a ex:C ; ex:r "x" .
+"""
+
+
+def _inline_as_pyshacl(shapes: str, data: str) -> Counter:
+    """Both engines over Turtle snippets using the prefixes ex:, xsd: and sh:."""
+    prefixes = (
+        f"@prefix ex: <{EX}> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+    )
+    return _same_as_pyshacl(
+        Graph().parse(data=prefixes + data, format="turtle"),
+        Graph().parse(data=prefixes + shapes, format="turtle"),
+        Graph(),
+    )
+
+
+def test_shapes_without_messages_get_pyshacl_default_messages() -> None:
+    results = _inline_as_pyshacl(UNSAID, UNSAID_DATA)
+    assert len({key[4] for key in results}) >= 12
 
 
 LABEL_SHAPE = """
@@ -261,12 +293,6 @@ ex:c ex:name "Cy" .
 
 
 def test_the_features_beyond_the_project_shapes_give_pyshacl_results() -> None:
-    prefixes = (
-        f"@prefix ex: <{EX}> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-    )
-    shapes = Graph().parse(data=prefixes + FEATURES, format="turtle")
-    data = Graph().parse(data=prefixes + FEATURE_DATA, format="turtle")
-    results = _same_as_pyshacl(data, shapes, Graph())
+    results = _inline_as_pyshacl(FEATURES, FEATURE_DATA)
     messages = {key[4] for key in results}
     assert len(messages) >= 8, messages

@@ -34,6 +34,7 @@ def validate_store(
     focus_graphs: Sequence[str] | None = None,
     data_graphs: Collection[str] | None = None,
     graph_files: Mapping[str, str] | None = None,
+    names: Graph | None = None,
 ) -> ValidationReport:
     """Validate the union of the graphs of ``store`` (data and ontology) against ``shapes``.
 
@@ -41,9 +42,10 @@ def validate_store(
     object) in one of those graphs, the rest of the store serving as context: validate
     what changed. Each result's ``data_file`` is the first graph among ``data_graphs``
     (all named graphs when None) describing its focus node, mapped through
-    ``graph_files``.
+    ``graph_files``. ``names`` (the data as an rdflib graph, or just its prefixes) names
+    the nodes in the messages of shapes without sh:message, as pyshacl would.
     """
-    found = run_checks(store, shapes, focus_graphs)
+    found = run_checks(store, shapes, focus_graphs, names)
     return report_of(found, shapes, store_locator(store, data_graphs, graph_files or {}))
 
 
@@ -58,7 +60,8 @@ def validate_graphs(
     """Validate rdflib graphs as ``kg.validate.validate`` does, through an in-memory store.
 
     A Dataset keeps its named graphs (so results name their data file and
-    ``focus_graphs`` can pick some); a plain graph goes into one graph, unlocated.
+    ``focus_graphs`` can pick some); a plain graph goes into one graph, unlocated. As
+    pyshacl does, the ontology's prefixes the data lacks are bound in the data graph.
     """
     store = ox.Store()
     quads = []
@@ -72,6 +75,7 @@ def validate_graphs(
         data_graphs = set()
     if ontology_graph is not None:
         quads += ontology_quads(ontology_graph)
+        _bind_missing(data_graph, ontology_graph)
     store.extend(quads)
     return validate_store(
         store,
@@ -79,7 +83,18 @@ def validate_graphs(
         focus_graphs=focus_graphs,
         data_graphs=data_graphs,
         graph_files=graph_files,
+        names=data_graph,
     )
+
+
+def _bind_missing(data_graph: Graph, ontology: Graph) -> None:
+    """Bind the ontology's prefixes the data lacks, as pyshacl does when it mixes them."""
+    if ontology.namespace_manager is data_graph.namespace_manager:
+        return
+    known = {prefix for prefix, _ in data_graph.namespaces()}
+    for prefix, namespace in ontology.namespaces():
+        if prefix not in known:
+            data_graph.namespace_manager.bind(prefix, namespace)
 
 
 def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:

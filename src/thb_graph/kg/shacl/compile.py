@@ -226,11 +226,6 @@ class Compiler:
         return Check(shape, SH.SPARQLConstraintComponent, query, "sparql", check)
 
     def _check(self, shape: Shape, comp: URIRef, query: str, kind: str) -> Check:
-        if not shape.messages:
-            raise UnsupportedShapeError(
-                f"shape {shape.node.n3()} has no sh:message (pyshacl's default messages are "
-                "not written by this engine)"
-            )
         return Check(shape, comp, self._with_prefixes(query), kind)
 
     # ---- value tests: SPARQL expressions true when a value node passes -------------------

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from thb_graph.kg.shacl.compile import Check, Compiler, Test
+from thb_graph.kg.shacl.messages import DefaultMessages
 from thb_graph.kg.shacl.model import UnsupportedShapeError, read_shapes
 from thb_graph.kg.store.terms import to_oxigraph, to_rdflib
 from thb_graph.kg.validate import ValidationReport, report_results
@@ -66,10 +67,15 @@ class StoreOracle:
 
 
 def run_checks(
-    store: ox.Store, shapes: Graph, focus_graphs: Sequence[str] | None = None
+    store: ox.Store,
+    shapes: Graph,
+    focus_graphs: Sequence[str] | None = None,
+    names: Graph | None = None,
 ) -> list[Found]:
-    """Every result of the shapes of ``shapes`` over the union of the store's graphs."""
+    """Every result of the shapes of ``shapes`` over the union of the store's graphs;
+    ``names`` (the data, or its prefixes) names nodes in pyshacl's default messages."""
     oracle = StoreOracle(store)
+    defaults = DefaultMessages(shapes, names if names is not None else _prefixes_of(shapes))
     compiler = Compiler(oracle, focus_graphs)
     found: list[Found] = []
     for root in read_shapes(shapes):
@@ -78,25 +84,26 @@ def run_checks(
             if check.kind == "sparql":
                 found += _sparql_results(check, solutions)
             else:
-                found += _plain_results(check, solutions)
+                found += _plain_results(check, solutions, defaults)
     return found
 
 
-def _plain_results(check: Check, solutions: Any) -> list[Found]:
+def _plain_results(check: Check, solutions: Any, defaults: DefaultMessages) -> list[Found]:
     shape = check.shape
     out = []
     for row in solutions:
-        value = row["value"] if check.kind == "value" else None
-        out.append(
-            Found(
-                focus=to_rdflib(row["this"]),
-                path=shape.path_node,
-                value=None if value is None else to_rdflib(value),
-                check=check,
-                messages=shape.messages,
-            )
-        )
+        focus = to_rdflib(row["this"])
+        value = to_rdflib(row["value"]) if check.kind == "value" else None
+        messages = shape.messages or defaults(shape.node, check.component, focus, value)
+        out.append(Found(focus, shape.path_node, value, check, messages))
     return out
+
+
+def _prefixes_of(shapes: Graph) -> Graph:
+    names = Graph()
+    for prefix, namespace in shapes.namespaces():
+        names.bind(prefix, namespace, override=False)
+    return names
 
 
 def _sparql_results(check: Check, solutions: Any) -> list[Found]:
@@ -144,9 +151,7 @@ def report_of(
     found: Sequence[Found], shapes: Graph, locate: Callable[[Node], str | None]
 ) -> ValidationReport:
     """A ValidationReport with a sh:ValidationReport graph of ``found``."""
-    graph = Graph()
-    for prefix, namespace in shapes.namespaces():
-        graph.bind(prefix, namespace, override=False)
+    graph = _prefixes_of(shapes)
     head = BNode()
     graph.add((head, RDF.type, SH.ValidationReport))
     for item in found:
