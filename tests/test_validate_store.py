@@ -27,6 +27,7 @@ from thb_graph.kg.shacl import (
     validate_graphs,
     validate_store,
 )
+from thb_graph.kg.store.terms import to_oxigraph
 from thb_graph.kg.validate import ValidationReport, validate
 from thb_graph.namespaces import ORG, RDF, RDFS, THB
 from thb_graph.synth import write_synthetic_file
@@ -296,3 +297,36 @@ def test_the_features_beyond_the_project_shapes_give_pyshacl_results() -> None:
     results = _inline_as_pyshacl(FEATURES, FEATURE_DATA)
     messages = {key[4] for key in results}
     assert len(messages) >= 8, messages
+
+
+def test_validating_a_change_gives_the_full_results_about_its_nodes(
+    synthetic: Graph, shapes: Graph, ontology: Graph
+) -> None:
+    store = ox.Store()
+    store.extend(ontology_quads(ontology))
+    data = ox.NamedNode(f"{EX}graph/synthetic")
+    store.extend(ox.Quad(*(to_oxigraph(t) for t in triple), data) for triple in synthetic)
+    old = ox.NamedNode(f"{EX}id/event/old-event")  # broken before the change
+    store.add(ox.Quad(old, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(THB.Event)), data))
+    total = sorted(synthetic.objects(None, THB.partOf))[0]
+    change = f"""
+        @prefix thb: <{THB}> .
+        <{EX}id/observation/new-part> a <http://purl.org/linked-data/cube#Observation> ;
+            thb:partOf <{total}> ; thb:count 99999999 .
+        <{EX}id/event/new-event> a thb:Event .
+    """
+    changed = ox.NamedNode(f"{EX}graph/change")
+    store.load(input=change, format=ox.RdfFormat.TURTLE, to_graph=changed)
+    nodes = {
+        str(term.value)
+        for quad in store.quads_for_pattern(None, None, None, changed)
+        for term in (quad.subject, quad.object)
+    }
+    full = validate_store(store, shapes)
+    about_change = [r for r in full.results if str(r.focus_node) in nodes]
+    assert old.value in {str(r.focus_node) for r in full.results}
+    assert len(about_change) < len(full.results)
+    incremental = validate_store(store, shapes, focus_graphs=[changed.value])
+    assert _results(incremental) == _results(ValidationReport(False, "", Graph(), about_change))
+    assert str(total) in {str(r.focus_node) for r in incremental.results}
+    assert len(incremental.results) >= 8

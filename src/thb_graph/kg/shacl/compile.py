@@ -35,6 +35,8 @@ class Oracle(Protocol):
 
     def failing(self, key: object, test: Test, query: str) -> Sequence[Node]: ...
 
+    def nodes(self, query: str, limit: int) -> Sequence[Node] | None: ...
+
 
 @dataclass(frozen=True)
 class Check:
@@ -47,6 +49,8 @@ class Check:
     sparql: SparqlText | None = None
 
 
+#: Up to this many focus nodes, the checks of a shape list them instead of finding them.
+INLINE_FOCUS = 2000
 _NODE_KINDS = {
     SH.IRI: "isIRI({x})",
     SH.BlankNode: "isBlank({x})",
@@ -81,9 +85,20 @@ class Compiler:
         self._count = 0
 
     def checks(self, root: Shape) -> Iterator[Check]:
-        """The checks of a shape with targets, its property shapes included."""
+        """The checks of a shape with targets, its property shapes included.
+
+        The focus nodes are found once: when they are few, the checks list them (none:
+        no check at all) rather than each finding them again.
+        """
         self.prefixes = {}
         focus = self._focus(root.targets)
+        query = self._with_prefixes(f"SELECT ?this WHERE {{ {focus} }}")
+        nodes = self.oracle.nodes(query, INLINE_FOCUS)
+        if nodes is not None:
+            if not nodes:
+                return
+            if all(isinstance(n, URIRef) for n in nodes):  # literals may not read back alike
+                focus = f"VALUES ?this {{ {' '.join(n.n3() for n in nodes)} }}"
         yield from self._shape_checks(root, focus)
 
     # ---- focus nodes -------------------------------------------------------------------
@@ -91,13 +106,13 @@ class Compiler:
         parts = [self._target(t) for t in targets]
         body = " UNION ".join(f"{{ {p} }}" for p in parts)
         if self.focus_graphs is not None:
+            # the nodes of the changed graphs first, then the targets of each of them
             graphs = " ".join(f"<{g}>" for g in self.focus_graphs)
-            body += (
-                f" FILTER (EXISTS {{ VALUES ?focusGraph {{ {graphs} }} "
-                "GRAPH ?focusGraph { ?this ?focusP ?focusO } } || "
-                f"EXISTS {{ VALUES ?focusGraph {{ {graphs} }} "
-                "GRAPH ?focusGraph { ?focusS ?focusP ?this } })"
+            changed = (
+                f"SELECT DISTINCT ?this WHERE {{ VALUES ?focusGraph {{ {graphs} }} "
+                "GRAPH ?focusGraph { { ?this ?focusP ?focusO } UNION { ?focusS ?focusP ?this } } }"
             )
+            body = f"{{ {changed} }} LATERAL {{ {body} }}"
         return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
 
     def _target(self, target: Target) -> str:

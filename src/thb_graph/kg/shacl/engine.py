@@ -58,6 +58,15 @@ class StoreOracle:
             self._failing[(key, query)] = [v for v in values if test(v)]
         return self._failing[(key, query)]
 
+    def nodes(self, query: str, limit: int) -> Sequence[Node] | None:
+        """The ``?this`` of ``query``, or None when there are more than ``limit``."""
+        found = []
+        for row in self.query(query):
+            if len(found) == limit:
+                return None
+            found.append(to_rdflib(row["this"]))
+        return found
+
     def query(self, query: str) -> Any:
         """The solutions of ``query`` over the union of the store's graphs."""
         try:
