@@ -247,9 +247,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def wait_until(
-    ready: Callable[[], bool], process: subprocess.Popen[bytes], log: Path, timeout: float
+    ready: Callable[[], bool],
+    process: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float,
+    interval: float = 0.3,
 ) -> None:
-    """Poll ``ready`` until it holds; fail with the log when the process dies or time runs out."""
+    """Poll ``ready`` every ``interval`` seconds until it holds; fail with the log when the
+    process dies or time runs out."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process.poll() is not None:
@@ -261,8 +266,18 @@ def wait_until(
                 return
         except (OSError, http.client.HTTPException):
             pass
-        time.sleep(0.3)
+        time.sleep(interval)
     raise RuntimeError(f"the server did not answer in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def answers_query(target: Target, query: str) -> bool:
+    """True when the target answers ``query`` with a 200 and at least one result."""
+    conn = target.connect(timeout=5)
+    try:
+        _, status, body, _ = target.ask(conn, query)
+        return status == 200 and answer_size(body) > 0
+    finally:
+        conn.close()
 
 
 def answers(target: Target) -> bool:
