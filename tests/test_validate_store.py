@@ -330,3 +330,30 @@ def test_validating_a_change_gives_the_full_results_about_its_nodes(
     assert _results(incremental) == _results(ValidationReport(False, "", Graph(), about_change))
     assert str(total) in {str(r.focus_node) for r in incremental.results}
     assert len(incremental.results) >= 8
+
+
+@pytest.mark.parametrize(
+    ("graphs", "expected"),
+    [
+        (None, {"x", "y", "z", "w", "lit"}),
+        (["g1"], {"x", "y", "z", "lit"}),
+        (["g2"], {"w"}),
+        (["g1", "g2"], {"x", "y", "z", "w", "lit"}),
+    ],
+)
+def test_every_kind_of_target_follows_the_changed_graphs(
+    graphs: list[str] | None, expected: set[str]
+) -> None:
+    shapes = _shapes(
+        "ex:S a sh:NodeShape ; sh:targetNode ex:x , ex:y ; sh:targetClass ex:C ;"
+        " sh:targetObjectsOf ex:p ; sh:nodeKind sh:BlankNode ; sh:message 'blank' ."
+    )
+    store = ox.Store()
+    for name, text in (
+        ("g1", f"<{EX}x> <{EX}p> 'lit' . <{EX}z> a <{EX}C> . <{EX}y> <{EX}q> [] ."),
+        ("g2", f"<{EX}w> a <{EX}C> ."),
+    ):
+        store.load(input=text, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + name))
+    focus = None if graphs is None else [EX + g for g in graphs]
+    report = validate_store(store, shapes, focus_graphs=focus)
+    assert {str(r.focus_node).removeprefix(EX) for r in report.results} == expected

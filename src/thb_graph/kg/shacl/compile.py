@@ -120,6 +120,8 @@ class Compiler:
             classes = " ".join(c.n3() for c in self.oracle.subclasses(target.value))
             var = self._var("class")
             return f"?this <{RDF.type}> {var} . VALUES {var} {{ {classes} }}"
+        if target.kind == "node" and self.focus_graphs is not None:
+            return f"FILTER (sameTerm(?this, {_n3(target.value)}))"  # ?this is bound (LATERAL)
         if target.kind == "node":
             return f"VALUES ?this {{ {_n3(target.value)} }}"
         if target.kind == "subjectsOf":
