@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from thb_graph.config import Settings
 from thb_graph.errors import BadRequestError, ConfigError
@@ -87,9 +87,10 @@ def build_store(
     iris = source.iris
     seconds["parse"] = _lap(started)
     report: ValidationReport | None = None
-    if validate:
+    shapes = load_shapes(settings) if validate else None
+    if shapes is not None:
         t = time.perf_counter()
-        report = ensure_valid(validate_sources(source, load_shapes(settings)))
+        report = ensure_valid(validate_sources(source, shapes))
         seconds["validate"] = _lap(t)
     t = time.perf_counter()
     inference = infer_sources(source)
@@ -107,25 +108,29 @@ def build_store(
             inference.graph,
             extras,
             source,
-            shapes=load_shapes(settings) if validate else None,
+            shapes=shapes,
             validate={e.graph for e in new},
         )
         if together.validation_seconds is not None:
             seconds["validate extras"] = round(together.validation_seconds, 4)
         seconds["infer extras"] = round(together.seconds, 4)
+    inferred = (
+        together.inferred
+        if together is not None
+        else inference.graph.serialize(format="nt", encoding="utf-8")
+    )
     t = time.perf_counter()
-    graphs = _replace_owned_graphs(store, source, source_quads, inference.graph)
+    graphs = _replace_owned_graphs(store, source, source_quads)
     for extra in new:
         lap = time.perf_counter()
         store.drop_graph(extra.graph)
         _bulk(store, extra.data, extra.media_type, extra.graph)
         seconds[f"load {extra.graph}"] = _lap(lap)
         graphs[extra.graph] = store.count(extra.graph)
-    if together is not None:
-        lap = time.perf_counter()
-        _bulk(store, together.inferred, NTRIPLES, iris.inferred_graph)
-        seconds["load inferred"] = _lap(lap)
-        graphs[iris.inferred_graph] = store.count(iris.inferred_graph)
+    lap = time.perf_counter()
+    _bulk(store, inferred, NTRIPLES, iris.inferred_graph)
+    seconds["load inferred"] = _lap(lap)
+    graphs[iris.inferred_graph] = store.count(iris.inferred_graph)
     store.write_meta(CONTENT_HASH_KEY, source.content_hash)
     seconds["load"] = _lap(t)
     seconds["total"] = _lap(started)
@@ -171,16 +176,15 @@ def _source_nquads(source: SourceDataset) -> bytes:
 
 
 def _replace_owned_graphs(
-    store: Store, source: SourceDataset, source_quads: bytes, inferred: Graph
+    store: Store, source: SourceDataset, source_quads: bytes
 ) -> dict[str, int]:
+    """Drop the graphs a build owns and load the ontology and data graphs afresh."""
     iris = source.iris
     for name in store.graph_names():
         if owned_graph(iris, name):
             store.drop_graph(name)
     _bulk(store, source_quads, "application/n-quads")
-    _bulk(store, inferred.serialize(format="nt", encoding="utf-8"), NTRIPLES, iris.inferred_graph)
-    names = [iris.ontology_graph, *source.data_graph_iris(), iris.inferred_graph]
-    return {name: store.count(name) for name in names}
+    return {name: store.count(name) for name in [iris.ontology_graph, *source.data_graph_iris()]}
 
 
 def _bulk(store: Store, data: bytes, media_type: str, graph: str | None = None) -> None:
