@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from thb_graph.config import Settings
 from thb_graph.errors import RdfSyntaxError
+from thb_graph.kg.load import build_store
 from thb_graph.kg.store.oxigraph import OxigraphStore
 from thb_graph.kg.store.parallel_load import (
     MIN_PARALLEL_BYTES,
@@ -88,3 +90,26 @@ def test_oxigraph_bulk_load_in_parts_reports_the_line_in_the_whole_input(
     with pytest.raises(RdfSyntaxError) as caught:
         OxigraphStore(tmp_path / "store").bulk_load(b"".join(lines), "application/n-triples", GRAPH)
     assert caught.value.line == 100_001
+
+
+def test_optimize_compacts_a_bulk_loaded_store_and_keeps_its_data(
+    big: bytes, tmp_path: Path
+) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    store.bulk_load(big, "application/n-triples", GRAPH)
+    before = len(list((tmp_path / "store").glob("*.sst")))
+    store.optimize()
+    after = len(list((tmp_path / "store").glob("*.sst")))
+    assert after < before, (before, after)
+    assert store.count(GRAPH) == 120_002
+    OxigraphStore().optimize()  # nothing to compact in memory: a no-op
+
+
+def test_a_build_compacts_the_store_it_filled(settings: Settings, tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    calls: list[str] = []
+    original = store.optimize
+    store.optimize = lambda: calls.append("optimize") or original()  # type: ignore[method-assign]
+    report = build_store(settings, store)
+    assert calls == ["optimize"]
+    assert "optimize" in report.seconds

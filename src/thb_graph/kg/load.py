@@ -132,6 +132,9 @@ def build_store(
     seconds["load inferred"] = _lap(lap)
     graphs[iris.inferred_graph] = store.count(iris.inferred_graph)
     store.write_meta(CONTENT_HASH_KEY, source.content_hash)
+    lap = time.perf_counter()
+    store.optimize()
+    seconds["optimize"] = _lap(lap)
     seconds["load"] = _lap(t)
     seconds["total"] = _lap(started)
     return BuildReport(

