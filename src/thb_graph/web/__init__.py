@@ -10,6 +10,7 @@ from thb_graph.config import Settings
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.web.errors import register_error_handlers
+from thb_graph.web.replay import AnswerReplay
 
 
 @dataclass
@@ -42,6 +43,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     register_error_handlers(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    app.wsgi_app = AnswerReplay(  # type: ignore[method-assign]
+        app.wsgi_app, store, max_body_bytes=settings.max_body_bytes
+    )
     return app
 
 

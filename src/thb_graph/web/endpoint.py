@@ -26,6 +26,7 @@ from thb_graph.sparql.examples import load_examples
 from thb_graph.sparql.executor import Executor
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
 from thb_graph.web import http, meta, state
+from thb_graph.web.replay import VERSION_KEY
 
 bp = Blueprint("endpoint", __name__)
 bp.before_app_request(http.start_timer)
@@ -71,7 +72,7 @@ def sparql() -> Response:
 
 def _run(query_request: QueryRequest) -> Response:
     st = state()
-    version = st.store.version()
+    version = request.environ.get(VERSION_KEY) or st.store.version()
     tag = http.etag_for(
         version,
         query_request.query,
