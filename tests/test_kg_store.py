@@ -348,3 +348,15 @@ def test_memory_engine_leaves_an_expression_error_unbound() -> None:
 
     result = MemoryStore().query("SELECT ?x WHERE { BIND(COALESCE() AS ?x) }")
     assert result.rows == [(None,)]
+
+
+def test_a_read_only_handle_sees_every_version_the_writer_makes(tmp_path: Path) -> None:
+    writer = OxigraphStore(tmp_path / "store")
+    writer.write_meta("content_hash", "0123456789abcdef0123")
+    reader = OxigraphStore(tmp_path / "store", read_only=True)
+    seen = [reader.version()]
+    for n in range(3):
+        writer.update(f"INSERT DATA {{ <http://example.org/a> <http://example.org/p> {n} }}")
+        seen.append(reader.version())
+        assert seen[-1] == writer.version()
+    assert len(set(seen)) == 4

@@ -53,6 +53,8 @@ class OxigraphStore(Store):
         self._prefixes = dict(prefixes or {})
         self._lock = threading.Lock()
         self._memory_meta: dict[str, Any] = {}
+        self._meta_signature: tuple[int, int, int] | None = None
+        self._meta_text = ""
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -282,7 +284,13 @@ class OxigraphStore(Store):
         if path is None:
             return self._memory_meta
         try:
-            return dict(json.loads(path.read_text(encoding="utf-8")))
+            stat = path.stat()
+            # the file is replaced whole on every write: unchanged identity, unchanged text
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            if signature != self._meta_signature:
+                self._meta_text = path.read_text(encoding="utf-8")
+                self._meta_signature = signature
+            return dict(json.loads(self._meta_text))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as e:
