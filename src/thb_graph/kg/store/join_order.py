@@ -19,6 +19,7 @@ leaves the query exactly as it was written.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -160,8 +161,8 @@ class _Walker:
         self.blocks: list[_Block] = []
 
     def blocks_from(self, i: int) -> list[_Block]:
-        words = {t.text.upper() for t in self.toks if t.kind == "word"}
-        if "SERVICE" in words or sum(t.text.upper() == "SELECT" for t in self.toks) > 1:
+        words = Counter(t.text.upper() for t in self.toks if t.kind == "word")
+        if words["SERVICE"] or words["SELECT"] > 1:
             raise _Unplannable("federated or nested queries are left as written")
         while self.toks[i].text != "{":  # the query form and its projection
             i += 1
