@@ -111,6 +111,21 @@ def tree_rss_kb(pid: int) -> tuple[int, int]:
     return total, count
 
 
+def describe_tree(pid: int) -> str:
+    """One line per process of ``pid``'s tree: pid, state (Z for an unreaped zombie) and
+    command line, to say which process is there when a count is off."""
+    lines = []
+    for member in tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+            command = Path(f"/proc/{member}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        state = next((x.split()[1] for x in status.splitlines() if x.startswith("State:")), "?")
+        lines.append(f"{member} {state} {command.decode(errors='replace')[:120]}")
+    return "\n".join(lines)
+
+
 def run_load(
     url: str,
     *,

@@ -55,4 +55,7 @@ def test_mixed_load_gets_no_errors_but_intended_503s(live_server: LiveServer) ->
     while settled > bound and time.monotonic() < deadline:
         time.sleep(0.2)
         settled = load_lib.tree_rss_kb(live_server.process.pid)[1]
-    assert settled <= bound, f"no worker was leaked: {settled} processes after settling"
+    assert settled <= bound, (
+        f"no worker was leaked: {settled} processes after settling:\n"
+        + load_lib.describe_tree(live_server.process.pid)
+    )
