@@ -22,9 +22,9 @@ from conftest import MINI, LiveServer, launch_server, require_part
 from thb_graph.config import load_settings
 from thb_graph.kg.build import load_shapes
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.staging import stage
 from thb_graph.kg.store.oxigraph import OxigraphStore
 from thb_graph.kg.validate import validate
+from thb_graph.writes.stage import stage
 
 pytestmark = pytest.mark.server
 

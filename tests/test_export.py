@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 from thb_graph.config import Settings
 from thb_graph.errors import UnknownFormatError
-from thb_graph.export import FORMATS, export, export_format, jsonld_context, write_export
+from thb_graph.export.dump import FORMATS, export, export_format, jsonld_context, write_export
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DEFAULT_BASE_IRI, PREFIXES

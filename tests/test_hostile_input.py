@@ -18,9 +18,9 @@ from thb_graph.config import Settings
 from thb_graph.errors import BadRequestError, RdfSyntaxError, ThbGraphError, TooLargeError
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
-from thb_graph.kg.upload import MAX_NESTING, parse_upload
 from thb_graph.sparql.guard import check_query, check_update
 from thb_graph.web import create_app
+from thb_graph.writes.upload import MAX_NESTING, parse_upload
 
 TOKEN = "hostile-test-token-0d2e"  # noqa: S105 - a test token
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -28,9 +28,9 @@ from SPARQLWrapper import JSON, XML, SPARQLWrapper
 from conftest import LiveServer, free_port
 from thb_graph.config import Settings, load_settings
 from thb_graph.kg.load import build_store
+from thb_graph.kg.queries import Example, load_examples
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
-from thb_graph.sparql.examples import Example, load_examples
 
 pytestmark = pytest.mark.server
 

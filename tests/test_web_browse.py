@@ -10,9 +10,9 @@ from rdflib import Graph, URIRef
 
 from htmlparse import page, parse_html
 from thb_graph.config import load_settings
-from thb_graph.kg.labels import LabelIndex, fold
-from thb_graph.kg.overview import example_queries
 from thb_graph.namespaces import RDF
+from thb_graph.pages.labels import LabelIndex, fold
+from thb_graph.pages.overview import example_queries
 from thb_graph.web import create_app
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"

@@ -14,7 +14,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from htmlparse import parse_html
-from thb_graph.kg.context import word_context
+from thb_graph.export.context import word_context
 from thb_graph.web.downloads import human_size
 
 TRIPLE_FILES = [

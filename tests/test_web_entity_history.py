@@ -11,10 +11,10 @@ from rdflib import Graph, Literal, URIRef
 
 from htmlparse import Element, page
 from thb_graph.config import Settings
-from thb_graph.kg.history import entity_history
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DCTERMS, FOAF, PROV, RDF, VOID
+from thb_graph.pages.history import entity_history
 from thb_graph.web import create_app
 
 TOKEN = "history-token-51c2e8"  # noqa: S105 - a test token

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
 from thb_graph.config import Settings
-from thb_graph.kg.history import entity_history
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import SH, SKOS
+from thb_graph.pages.history import entity_history
 from thb_graph.web import create_app
 
 TOKEN = "write-token-7f3a9c"  # noqa: S105 - a test token

@@ -27,7 +27,7 @@ from rdflib.term import Node
 from thb_graph import __version__
 from thb_graph.config import Settings, load_settings
 from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
-from thb_graph.export import FORMATS, export, write_export
+from thb_graph.export.dump import FORMATS, export, write_export
 from thb_graph.kg.build import build_dataset, load_shapes, prefixes_for
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris

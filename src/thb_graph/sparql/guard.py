@@ -1,6 +1,6 @@
 """Guards on a query before it reaches the store, decided on its parse tree, not its text.
 
-A query whose tokens (``sparql.lexer``) hold none of the keywords that could reach outside
+A query whose tokens (``kg.store.lexer``) hold none of the keywords that could reach outside
 the dataset or write (SERVICE, FROM, LOAD, INSERT...) and whose prefixes are all declared
 passes at once. Any other is parsed with rdflib's SPARQL grammar (cached, so a repeated
 query costs a dictionary look-up) and the tree is walked for what the endpoint refuses:
@@ -30,7 +30,7 @@ from rdflib.plugins.sparql.parser import Prologue, Update1, parseQuery, parseUpd
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from thb_graph.errors import QueryRejectedError, QuerySyntaxError
-from thb_graph.sparql.lexer import LexError, Token, tokens
+from thb_graph.kg.store.lexer import LexError, Token, tokens
 from thb_graph.sparql.protocol import QueryRequest
 
 QueryForm = Literal["select", "ask", "construct", "describe"]

@@ -14,10 +14,10 @@ from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import Graph, Literal, URIRef
 
 from thb_graph.errors import BadRequestError, NotFoundError
-from thb_graph.kg import overview
-from thb_graph.kg.entity import Namer, Triple
-from thb_graph.kg.labels import IndexCache, LabelIndex
 from thb_graph.namespaces import RDF
+from thb_graph.pages import overview
+from thb_graph.pages.entity import Namer, Triple
+from thb_graph.pages.labels import IndexCache, LabelIndex
 from thb_graph.web import meta, pages, state, urls
 from thb_graph.web.entities import breakdown_chart
 

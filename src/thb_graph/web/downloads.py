@@ -1,6 +1,6 @@
 """Whole-graph downloads: ``/download/`` lists every dump with its size and SHA-256,
 ``/download/{file}`` sends one, ``/download/context.jsonld`` is the published JSON-LD context
-(prefixes plus a plain word for every property and class, see :mod:`thb_graph.kg.context`),
+(prefixes plus a plain word for every property and class, see :mod:`thb_graph.export.context`),
 with which the JSON-LD dump and every entity's JSON-LD are compacted.
 
 Dumps are generated from the store by :mod:`thb_graph.export` (never read from disk) and
@@ -19,8 +19,8 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import Graph
 
 from thb_graph.errors import NotFoundError
-from thb_graph.export import FORMATS, ExportFormat, export
-from thb_graph.kg.context import compact_jsonld
+from thb_graph.export.context import compact_jsonld
+from thb_graph.export.dump import FORMATS, ExportFormat, export
 from thb_graph.web import pages, state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")

@@ -17,12 +17,12 @@ from functools import partial
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from thb_graph.errors import ThbGraphError
+from thb_graph.kg.queries import load_examples
 from thb_graph.namespaces import PREFIXES
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.answer import Answer, AnswerFromDisk, answer
 from thb_graph.sparql.cache import ResultCache, cache_key
 from thb_graph.sparql.describe import service_description
-from thb_graph.sparql.examples import load_examples
 from thb_graph.sparql.executor import Executor
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
 from thb_graph.web import http, meta, state

@@ -5,7 +5,7 @@ at its own IRI (``/ontology``).
 All three follow the one negotiation pattern of :mod:`thb_graph.web.pages`: the IRI is
 answered directly (no 303), ``?format=`` beats a file extension which beats ``Accept``, and
 ``Content-Location`` names the extension URL of what was sent. One
-:class:`~thb_graph.kg.entity.Description` feeds both the template and the RDF serialiser,
+:class:`~thb_graph.pages.entity.Description` feeds both the template and the RDF serialiser,
 so the RDF twin of a page holds the statements the page shows.
 """
 
@@ -17,10 +17,10 @@ import io
 from flask import Blueprint, Response, request
 
 from thb_graph.errors import BadRequestError, NotFoundError, UnknownFormatError
-from thb_graph.export import export
-from thb_graph.kg.describe import MAX_HISTORY, describe, description_graph
-from thb_graph.kg.entity import Breakdown, Description, Namer
-from thb_graph.kg.ontology_doc import document_ontology
+from thb_graph.export.dump import export
+from thb_graph.pages.describe import MAX_HISTORY, describe, description_graph
+from thb_graph.pages.entity import Breakdown, Description, Namer
+from thb_graph.pages.ontology_doc import document_ontology
 from thb_graph.web import i18n, pages, state, urls
 from thb_graph.web.charts import Bar, bar_chart, describe_bars
 

@@ -21,7 +21,7 @@ from flask import Response, current_app, g, render_template, request
 from rdflib import Graph
 
 from thb_graph.errors import BadRequestError, UnknownFormatError
-from thb_graph.kg.context import ContextCache, compact_jsonld
+from thb_graph.export.context import ContextCache, compact_jsonld
 from thb_graph.web import http, i18n, state, urls
 
 

@@ -14,8 +14,8 @@ from urllib.parse import quote, urlencode
 from flask import g, request, url_for
 
 from thb_graph.kg.build import prefixes_for
-from thb_graph.kg.entity import Term
 from thb_graph.kg.iris import Iris
+from thb_graph.pages.entity import Term
 from thb_graph.web import state
 
 _PATH_SAFE = "/:@-._~!$&'()*+,;="

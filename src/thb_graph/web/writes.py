@@ -1,8 +1,8 @@
 """Writes: SPARQL 1.1 Update at ``/sparql/update``, the Graph Store Protocol at
 ``/rdf-graph-store``. Off (403) unless a write token is configured.
 
-Both adapt Flask's request to a :class:`~thb_graph.kg.transaction.WriteJob` and hand it to
-the app's :class:`~thb_graph.kg.transaction.Writer`, which plans it on a snapshot in a
+Both adapt Flask's request to a :class:`~thb_graph.writes.transaction.WriteJob` and hand it to
+the app's :class:`~thb_graph.writes.transaction.Writer`, which plans it on a snapshot in a
 killable worker process (staging, validation, inference; the write timeout stops it) and
 commits it in this one. A write the shapes refuse is a 422 whose body is the validation report: the
 JSON error shape (its ``errors`` name focus node, path and message, its ``report`` is the
@@ -28,7 +28,13 @@ from thb_graph.errors import (
     TooLargeError,
     UnsupportedMediaTypeError,
 )
-from thb_graph.kg.transaction import (
+from thb_graph.sparql import negotiate
+from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.protocol import FORM, SPARQL_UPDATE
+from thb_graph.web import http, state
+from thb_graph.web.auth import authorise_write, require_writes_enabled
+from thb_graph.web.errors import render_error
+from thb_graph.writes.transaction import (
     Operation,
     Plan,
     Planner,
@@ -37,13 +43,7 @@ from thb_graph.kg.transaction import (
     WriteOutcome,
     Writer,
 )
-from thb_graph.kg.upload import upload_format
-from thb_graph.sparql import negotiate
-from thb_graph.sparql.executor import Executor
-from thb_graph.sparql.protocol import FORM, SPARQL_UPDATE
-from thb_graph.web import http, state
-from thb_graph.web.auth import authorise_write, require_writes_enabled
-from thb_graph.web.errors import render_error
+from thb_graph.writes.upload import upload_format
 
 bp = Blueprint("writes", __name__)
 bp.after_request(http.secure)
@@ -235,7 +235,7 @@ def writer(app: Flask) -> Writer:
                     size=1,
                     max_jobs=50,
                     start="forkserver" if on_disk else "fork",
-                    preload=("thb_graph.kg.transaction",),
+                    preload=("thb_graph.writes.transaction",),
                 )
                 return lambda job: _planned(pool, job, timeout)
 

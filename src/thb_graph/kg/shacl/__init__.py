@@ -17,8 +17,8 @@ from rdflib import Dataset, Graph
 
 from thb_graph.kg.shacl.engine import report_of, run_checks, store_locator
 from thb_graph.kg.shacl.model import UnsupportedShapeError
+from thb_graph.kg.shacl.report import ValidationReport
 from thb_graph.kg.store.terms import to_oxigraph
-from thb_graph.kg.validate import ValidationReport
 
 #: Where validate_graphs puts a plain data graph, and the ontology, in its store.
 DATA_GRAPH = "urn:thb-graph:validate:data"

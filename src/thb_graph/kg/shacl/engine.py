@@ -19,8 +19,8 @@ from rdflib.term import Node
 from thb_graph.kg.shacl.compile import Check, Compiler, Test
 from thb_graph.kg.shacl.messages import DefaultMessages
 from thb_graph.kg.shacl.model import UnsupportedShapeError, read_shapes
+from thb_graph.kg.shacl.report import ValidationReport, report_results
 from thb_graph.kg.store.terms import to_oxigraph, to_rdflib
-from thb_graph.kg.validate import ValidationReport, report_results
 from thb_graph.namespaces import RDF, RDFS, SH
 
 

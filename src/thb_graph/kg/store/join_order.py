@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from thb_graph.sparql.lexer import LexError, Token, tokens
+from thb_graph.kg.store.lexer import LexError, Token, tokens
 
 #: A pattern's constant terms (None for a variable), as the estimator receives them.
 Constants = tuple[ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | ox.Literal | None]

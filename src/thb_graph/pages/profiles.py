@@ -14,7 +14,6 @@ from typing import Literal as Lit
 
 from rdflib import URIRef
 
-from thb_graph.kg.labels import LABEL_PREDICATES
 from thb_graph.namespaces import (
     DCTERMS,
     ELI,
@@ -29,6 +28,7 @@ from thb_graph.namespaces import (
     THB,
     TIME,
 )
+from thb_graph.pages.labels import LABEL_PREDICATES
 
 SECTION_KEYS = ("names", "about", "facts", "dates", "identifiers", "provenance")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from thb_graph.sparql.lexer import LexError, tokens, words
+from thb_graph.kg.store.lexer import LexError, tokens, words
 
 
 @pytest.mark.parametrize(

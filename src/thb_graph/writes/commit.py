@@ -1,7 +1,7 @@
 """The commit of a planned write: the one SPARQL Update that applies it, and running it.
 
 The text holds the asserted change, the change of the inferred graph and the PROV record of
-the write (``kg.history``); the store runs it in a single transaction.
+the write (``writes.history``); the store runs it in a single transaction.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from rdflib.term import Node
 
 from thb_graph.errors import BadRequestError, QuerySyntaxError, StoreError
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.staging import Quad
 from thb_graph.kg.store.base import Store
 from thb_graph.kg.store.terms import to_oxigraph
+from thb_graph.writes.stage import Quad
 
 
 def commit_text(

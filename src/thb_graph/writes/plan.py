@@ -2,13 +2,13 @@
 
 A write (:class:`WriteJob`: a SPARQL Update or a Graph Store operation) is planned on a
 staging copy of the whole store, an rdflib Dataset parsed from an N-Quads dump
-(``kg.staging``). The difference between the copy before and after is the change. The
+(``writes.stage``). The difference between the copy before and after is the change. The
 change is refused when it touches the ontology, the inferred graph, the write history or
 the default graph (the union of the named graphs, never written). The staged data graphs
 are validated with the shapes, as a whole, since several constraints (sums of breakdowns,
 dangling references) reach beyond the nodes a write touches; the inferred graph is
 recomputed from the staged data. The plan is the one SPARQL Update that commits it
-(``kg.write_commit``).
+(``writes.commit``).
 
 Planning is a pure function of the snapshot the job carries (:func:`plan_write`), so it can
 run in a killable worker process that never opens the store.
@@ -29,13 +29,13 @@ from rdflib.term import Node
 from thb_graph.config import Settings
 from thb_graph.errors import ForbiddenError, NotFoundError, ShapeViolationError
 from thb_graph.kg.build import load_shapes
-from thb_graph.kg.history import WriteRecord, history_triples, new_activity_iri
 from thb_graph.kg.infer import infer
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.staging import Quad, apply_update, quad_set, stage_snapshot
-from thb_graph.kg.upload import parse_upload
 from thb_graph.kg.validate import ValidationReport, validate
-from thb_graph.kg.write_commit import commit_text, ox_triple
+from thb_graph.writes.commit import commit_text, ox_triple
+from thb_graph.writes.history import WriteRecord, history_triples, new_activity_iri
+from thb_graph.writes.stage import Quad, apply_update, quad_set, stage_snapshot
+from thb_graph.writes.upload import parse_upload
 
 Operation = Literal["update", "put", "post", "delete"]
 

@@ -16,9 +16,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from thb_graph.errors import NotFoundError
-from thb_graph.kg import bindings, figures
-from thb_graph.kg.display import format_date, format_frequency
-from thb_graph.kg.entity import (
+from thb_graph.kg import bindings
+from thb_graph.kg.iris import Iris
+from thb_graph.kg.store.base import Store
+from thb_graph.namespaces import DCTERMS, OWL, QB, RDF, RDFS, SKOS, THB
+from thb_graph.pages import figures
+from thb_graph.pages.display import format_date, format_frequency
+from thb_graph.pages.entity import (
     Change,
     Description,
     Highlight,
@@ -29,9 +33,8 @@ from thb_graph.kg.entity import (
     Term,
     Triple,
 )
-from thb_graph.kg.history import entity_history, history_statements
-from thb_graph.kg.iris import Iris
-from thb_graph.kg.profiles import (
+from thb_graph.pages.history import entity_history, history_statements
+from thb_graph.pages.profiles import (
     DATE_VALUES,
     PREDICATE_NAMES,
     SECTION_KEYS,
@@ -40,9 +43,7 @@ from thb_graph.kg.profiles import (
     profile_for,
     section_of,
 )
-from thb_graph.kg.store.base import Store
-from thb_graph.kg.timeline import build_timeline, timeline_rows
-from thb_graph.namespaces import DCTERMS, OWL, QB, RDF, RDFS, SKOS, THB
+from thb_graph.pages.timeline import build_timeline, timeline_rows
 
 #: Texts shown under the title of a page.
 HEADER_TEXT = (DCTERMS.description, SKOS.definition, RDFS.comment, THB.claimText)

@@ -6,8 +6,8 @@ import pytest
 from rdflib import URIRef
 
 from thb_graph.errors import NotFoundError
-from thb_graph.kg.describe import describe, description_graph
 from thb_graph.kg.iris import Iris
+from thb_graph.pages.describe import describe, description_graph
 
 ID = "https://w3id.org/thb-graph/id/"
 ORG = "http://www.w3.org/ns/org#"

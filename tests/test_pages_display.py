@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from thb_graph.kg.display import external_name, format_frequency, format_literal, format_number
+from thb_graph.pages.display import external_name, format_frequency, format_literal, format_number
 
 
 @pytest.mark.parametrize(

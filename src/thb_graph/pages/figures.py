@@ -11,11 +11,11 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from thb_graph.kg import bindings
-from thb_graph.kg.display import format_number, to_decimal
-from thb_graph.kg.entity import Breakdown, BreakdownRow, Figure, Namer, Triple
-from thb_graph.kg.profiles import DIMENSIONS, MEASURES
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DCTERMS, PROV, QB, THB
+from thb_graph.pages.display import format_number, to_decimal
+from thb_graph.pages.entity import Breakdown, BreakdownRow, Figure, Namer, Triple
+from thb_graph.pages.profiles import DIMENSIONS, MEASURES
 
 #: What a figure's citation reads from an observation.
 FIGURE_PREDICATES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from thb_graph.sparql.examples import load_examples, parse_example
+from thb_graph.kg.queries import load_examples, parse_example
 from thb_graph.sparql.guard import check_query
 
 

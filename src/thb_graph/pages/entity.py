@@ -14,10 +14,10 @@ from decimal import Decimal
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from thb_graph.kg.display import external_name, format_literal
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.labels import Label, fetch_names, name_from_iri, pick_label
 from thb_graph.kg.store.base import Store
+from thb_graph.pages.display import external_name, format_literal
+from thb_graph.pages.labels import Label, fetch_names, name_from_iri, pick_label
 
 Triple = tuple[Node, Node, Node]
 

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDFS, SKOS
 
-from thb_graph.kg.labels import fold, name_from_iri, pick_label
 from thb_graph.namespaces import ELI
+from thb_graph.pages.labels import fold, name_from_iri, pick_label
 
 IRI = "https://w3id.org/thb-graph/id/legal/law-on-internal-security-2003"
 

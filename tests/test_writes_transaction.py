@@ -22,12 +22,12 @@ from thb_graph.errors import (
     ShapeViolationError,
     StoreError,
 )
-from thb_graph.kg.history import entity_history, entity_history_query
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
-from thb_graph.kg.transaction import Plan, WriteJob, Writer, exclusive, lock_path_for
 from thb_graph.namespaces import ORG, PROV, RDF, SKOS
+from thb_graph.pages.history import entity_history, entity_history_query
+from thb_graph.writes.transaction import Plan, WriteJob, Writer, exclusive, lock_path_for
 
 IRIS = Iris()
 ACTORS = IRIS.data_graph("actors")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from thb_graph.kg import bindings
-from thb_graph.kg.display import date_sort_key, format_date
-from thb_graph.kg.entity import Namer, TimelineEntry, Triple
-from thb_graph.kg.profiles import DATE_VALUES
 from thb_graph.kg.store.base import Store
+from thb_graph.pages.display import date_sort_key, format_date
+from thb_graph.pages.entity import Namer, TimelineEntry, Triple
+from thb_graph.pages.profiles import DATE_VALUES
 
 MAX_TIMELINE = 200
 

@@ -10,10 +10,10 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from thb_graph.kg import bindings
-from thb_graph.kg.entity import Namer, Term
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import OWL, RDF, RDFS, SKOS
+from thb_graph.pages.entity import Namer, Term
 
 CLASS_TYPES = (OWL.Class, RDFS.Class)
 PROPERTY_TYPES = (

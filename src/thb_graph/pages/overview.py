@@ -8,14 +8,15 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from thb_graph.kg import bindings, figures
-from thb_graph.kg.display import date_sort_key, format_date
-from thb_graph.kg.entity import Breakdown, Figure, Namer, Term, Triple
+from thb_graph.kg import bindings
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.labels import LabelIndex, fold
+from thb_graph.kg.queries import Example, load_examples
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DCTERMS, QB, RDF, RDFS, SKOS, THB
-from thb_graph.sparql.examples import Example, load_examples
+from thb_graph.pages import figures
+from thb_graph.pages.display import date_sort_key, format_date
+from thb_graph.pages.entity import Breakdown, Figure, Namer, Term, Triple
+from thb_graph.pages.labels import LabelIndex, fold
 
 TIMELINE_LIMIT = 500
 
@@ -185,7 +186,7 @@ class ExampleQuery:
 
 def example_queries(folder: Path) -> list[ExampleQuery]:
     """The named queries of ``folder``, read as the query editor reads them
-    (:func:`~thb_graph.sparql.examples.load_examples`); one without a ``# title:`` line is
+    (:func:`~thb_graph.kg.queries.load_examples`); one without a ``# title:`` line is
     called after its file name, with spaces for dashes and underscores."""
     return [
         ExampleQuery(example.name, _title(example), example.description, example.query)

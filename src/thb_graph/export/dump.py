@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import Graph
 
 from thb_graph.errors import UnknownFormatError
-from thb_graph.kg.context import compact_jsonld, store_context
+from thb_graph.export.context import compact_jsonld, store_context
 from thb_graph.kg.store.base import Store
 
 

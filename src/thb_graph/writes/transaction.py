@@ -1,14 +1,14 @@
 """SHACL-gated transactions: stage a write, validate it, infer, then commit it at once.
 
 A write (:class:`WriteJob`: a SPARQL Update or a Graph Store operation) is *planned* on a
-staging copy of the whole store (``kg.write_plan``): the change is checked against the
+staging copy of the whole store (``writes.plan``): the change is checked against the
 protected graphs, the staged data is validated with the shapes and the inferred graph
 recomputed. The plan is then one SPARQL Update: the asserted change, the change of the
-inferred graph and the PROV record of the write (``kg.write_commit``), which the store runs
+inferred graph and the PROV record of the write (``writes.commit``), which the store runs
 in a single transaction. A rejected or failed write never reaches the store, which stays
 byte-for-byte as it was.
 
-Writes are serialised (``kg.write_lock``): a thread lock, and ``fcntl.flock`` on
+Writes are serialised (``writes.lock``): a thread lock, and ``fcntl.flock`` on
 ``{store}.write.lock`` beside an on-disk store so that several server processes over one
 store also take turns.
 
@@ -28,9 +28,9 @@ from dataclasses import dataclass, replace
 from thb_graph.config import Settings
 from thb_graph.errors import StoreError
 from thb_graph.kg.store.base import Store
-from thb_graph.kg.write_commit import commit, commit_text
-from thb_graph.kg.write_lock import exclusive, lock_path_for
-from thb_graph.kg.write_plan import (
+from thb_graph.writes.commit import commit, commit_text
+from thb_graph.writes.lock import exclusive, lock_path_for
+from thb_graph.writes.plan import (
     OPERATION_NAMES,
     Operation,
     Plan,

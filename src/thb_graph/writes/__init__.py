@@ -1,0 +1,1 @@
+"""The write path: stage a change on a copy, validate and infer it, commit it with its history."""
