@@ -33,6 +33,7 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

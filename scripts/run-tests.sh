@@ -7,15 +7,17 @@ mkdir -p test-artifacts
 if [ -f scripts/virtuoso.sh ]; then
   bash scripts/virtuoso.sh start || echo "Virtuoso did not start; its tests fail under CI=true" >&2
 fi
-"$BIN"/ruff check src tests bench
-lint=$?
+lint=0
+"$BIN"/ruff check src tests bench || lint=1
+"$BIN"/ruff format --check src tests bench || lint=1
+"$BIN"/mypy || lint=1
 "$BIN"/python -m pytest -p no:cacheprovider "$@"
 status=$?
 if [ -f scripts/virtuoso.sh ]; then
   bash scripts/virtuoso.sh stop || true
 fi
 if [ $status -eq 0 ] && [ $lint -ne 0 ]; then
-  echo "ruff found problems" >&2
+  echo "ruff or mypy found problems" >&2
   status=1
 fi
 exit $status

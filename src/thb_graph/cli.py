@@ -118,7 +118,7 @@ def setting_flags(func: Callable[..., Any]) -> Callable[..., Any]:
 @setting_flags
 @click.version_option(__version__, prog_name="thb-graph")
 @click.pass_context
-def main(ctx: click.Context, config_file: str | None, **flags: str | None) -> None:
+def main(ctx: click.Context, /, config_file: str | None, **flags: str | None) -> None:
     """thb-graph: a linked-data knowledge graph of the fight against trafficking in human
     beings."""
     ctx.obj = CliState(config_file=config_file, overrides=flags)

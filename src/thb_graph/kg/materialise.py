@@ -78,7 +78,10 @@ def read_rules(store: Store, graphs: Iterable[str] | None = None) -> Rules:
     axioms: dict[str, set[Pair]] = {}
     for s, p, o in store.query(text).rows:
         axioms.setdefault(str(p), set()).add((str(s), str(o)))
-    get = lambda iri: axioms.get(str(iri), set())  # noqa: E731 - a short local helper
+
+    def get(iri: object) -> set[Pair]:
+        return axioms.get(str(iri), set())
+
     subclass = _closure(get(RDFS.subClassOf) | _both_ways(get(OWL.equivalentClass)))
     subproperty = _closure(get(RDFS.subPropertyOf) | _both_ways(get(OWL.equivalentProperty)))
     types = get(RDF.type)

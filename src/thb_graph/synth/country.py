@@ -136,7 +136,10 @@ def _actors(
     w: Writer, rng: random.Random, c: str, en: str, fr: str, country: str, src: str
 ) -> dict[str, str]:
     """Government, ministries, a deep police hierarchy, NGOs and a working group."""
-    a = lambda slug: ref("actor", f"{c}-{slug}")  # noqa: E731 - a short local helper
+
+    def a(slug: str) -> str:
+        return ref("actor", f"{c}-{slug}")
+
     gov = _org(
         w,
         a("government"),

@@ -4,6 +4,7 @@ victims by region, an estimate, prosecutions and convictions; and its programmes
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from thb_graph.namespaces import PROV as PROV_NS
 from thb_graph.namespaces import QB, THB, XSD
@@ -63,7 +64,10 @@ def figures(
     """One year of figures: victims as a cube, cases by form of exploitation, victims by
     region, an estimate as a range, prosecutions and convictions."""
     period = ref("period", str(year))
-    o = lambda slug: ref("observation", f"{c}-{year}-{slug}")  # noqa: E731
+
+    def o(slug: str) -> str:
+        return ref("observation", f"{c}-{year}-{slug}")
+
     w.datasets.clear()
     total = rng.randint(80, 1500)
     head = o("victims")
@@ -174,7 +178,7 @@ def _part(
     node: str,
     total: str,
     label: str,
-    dims: list[tuple[str, str]],
+    dims: Sequence[tuple[str, str]],
     period: str,
     area: str,
     count: int,

@@ -69,7 +69,9 @@ def validate_graphs(
         for s, p, o, ctx in data_graph.quads((None, None, None, None)):
             name = getattr(ctx, "identifier", ctx) or DATA_GRAPH
             quads.append(_quad(s, p, o, str(name)))
-        data_graphs: Collection[str] | None = {q.graph_name.value for q in quads}
+        data_graphs: Collection[str] | None = {
+            str(getattr(q.graph_name, "value", "")) for q in quads
+        }
     else:
         quads += [_quad(s, p, o, DATA_GRAPH) for s, p, o in data_graph]
         data_graphs = set()
@@ -100,8 +102,8 @@ def _bind_missing(data_graph: Graph, ontology: Graph) -> None:
 def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
     """The part of ``ontology`` pyshacl mixes into the data (its RDFS and OWL axioms: the
     classes, properties and their relations), as quads of ``graph``."""
-    axioms = inoculate(Graph(), ontology)
-    return [_quad(s, p, o, graph) for s, p, o in axioms]
+    axioms = inoculate(Graph(), ontology)  # type: ignore[arg-type]
+    return [_quad(s, p, o, graph) for s, p, o, *_ in axioms]
 
 
 def _quad(s: object, p: object, o: object, graph: str) -> ox.Quad:

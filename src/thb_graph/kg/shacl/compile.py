@@ -116,6 +116,8 @@ class Compiler:
         return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
 
     def _target(self, target: Target) -> str:
+        if isinstance(target.value, SparqlText):
+            return self._sparql_target(target.value)
         if target.kind == "class":
             classes = " ".join(c.n3() for c in self.oracle.subclasses(target.value))
             var = self._var("class")
@@ -128,7 +130,9 @@ class Compiler:
             return f"?this {target.value.n3()} {self._var('o')} ."
         if target.kind == "objectsOf":
             return f"{self._var('s')} {target.value.n3()} ?this ."
-        text = target.value
+        return self._sparql_target(target.value)
+
+    def _sparql_target(self, text: Node | SparqlText) -> str:
         if not isinstance(text, SparqlText):
             raise UnsupportedShapeError(f"target {text.n3()} is not a SPARQL target")
         self._add_prefixes(text)
@@ -259,7 +263,7 @@ class Compiler:
         for kind in params.get(SH.nodeKind, []):
             if kind not in _NODE_KINDS:
                 raise UnsupportedShapeError(f"sh:nodeKind {kind.n3()}")
-            out.append((component("nodeKind"), _NODE_KINDS[kind].format(x=x)))
+            out.append((component("nodeKind"), _NODE_KINDS[URIRef(str(kind))].format(x=x)))
         for head in params.get(SH.languageIn, []):
             out.append((component("languageIn"), _language_in(head, shape, x)))
         for pattern in params.get(SH.pattern, []):

@@ -60,7 +60,7 @@ class StoreOracle:
 
     def nodes(self, query: str, limit: int) -> Sequence[Node] | None:
         """The ``?this`` of ``query``, or None when there are more than ``limit``."""
-        found = []
+        found: list[Node] = []
         for row in self.query(query):
             if len(found) == limit:
                 return None
@@ -206,7 +206,7 @@ def store_locator(
 
     def locate(node: Node) -> str | None:
         term = to_oxigraph(node)
-        patterns = [(None, None, term)]
+        patterns: list[tuple[ox.NamedNode | ox.BlankNode | None, None, Any]] = [(None, None, term)]
         if not isinstance(term, ox.Literal):
             patterns.insert(0, (term, None, None))
         for s, p, o in patterns:

@@ -6,8 +6,13 @@ by pyshacl from the same shapes graph and a graph whose prefixes name the nodes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from pyshacl.shapes_graph import ShapesGraph
 
 from thb_graph.kg.shacl.model import UnsupportedShapeError
 from thb_graph.namespaces import SH
@@ -19,7 +24,7 @@ class DefaultMessages:
     def __init__(self, shapes: Graph, names: Graph) -> None:
         self.shapes = shapes
         self.names = names
-        self._graph = None
+        self._graph: ShapesGraph | None = None
         self._components: dict[URIRef, type] = {}
 
     def __call__(
@@ -28,6 +33,8 @@ class DefaultMessages:
         """The default messages of ``component`` of ``shape`` for this result."""
         if self._graph is None:
             self._load()
+        if self._graph is None:  # pragma: no cover - _load always sets it
+            raise UnsupportedShapeError("the shapes could not be read for default messages")
         kind = self._components.get(component)
         if kind is None:
             raise UnsupportedShapeError(f"no default message for {component.n3()}")

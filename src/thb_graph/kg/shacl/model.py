@@ -154,7 +154,7 @@ class _Reader:
             node=node,
             path_node=path_node,
             path=None if path_node is None else sparql_path(g, path_node),
-            severity=URIRef(severity),
+            severity=URIRef(str(severity)),
             messages=tuple(m for m in g.objects(node, SH.message) if isinstance(m, Literal)),
         )
         for p, o in g.predicate_objects(node):
@@ -162,7 +162,7 @@ class _Reader:
                 continue
             if p not in CONSTRAINTS:
                 raise UnsupportedShapeError(f"shape {node.n3()} uses {p.n3()}, not supported")
-            shape.params.setdefault(URIRef(p), []).append(o)
+            shape.params.setdefault(URIRef(str(p)), []).append(o)
         self._targets(shape)
         self._children(shape)
         self.reading.discard(node)

@@ -31,7 +31,7 @@ def ill_typed(value: Node, datatype: Node) -> bool:
         return False
     if getattr(value, "ill_typed", None) is True:
         return True
-    kind = _VALUE_TYPES.get(URIRef(datatype))
+    kind = _VALUE_TYPES.get(URIRef(str(datatype)))
     return kind is not None and not isinstance(value.value, kind)
 
 
@@ -50,6 +50,6 @@ def compares(value: Node, bound: Node, accept: Callable[[int], bool]) -> bool:
     if isinstance(bound.value, str) != isinstance(value.value, str):
         return False
     try:
-        return accept(compare_literal(value, bound))
+        return accept(compare_literal(value, bound))  # type: ignore[no-untyped-call]
     except (TypeError, NotImplementedError):
         return False

@@ -309,6 +309,8 @@ def _to_query_result(result: SPARQLResult, max_rows: int | None) -> QueryResult:
     rows: list[tuple[Node | None, ...]] = []
     truncated = False
     for row in result:
+        if not isinstance(row, tuple):  # a SELECT result yields rows only
+            continue
         if max_rows is not None and len(rows) >= max_rows:
             truncated = True
             break
