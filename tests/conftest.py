@@ -81,7 +81,8 @@ def app(settings: Settings, store: Store):  # type: ignore[no-untyped-def]
 
     application = create_app(settings, store)
     application.config["TESTING"] = True
-    return application
+    yield application
+    application.extensions["thb_graph"].close()
 
 
 @pytest.fixture

@@ -1,17 +1,32 @@
-"""The result cache: keys tied to the graph version, LRU eviction by count and by bytes."""
+"""The answer cache: keys tied to the graph version and the request, LRU eviction by count
+and by bytes, ETags derived from the keys."""
 
 from __future__ import annotations
 
 import threading
 
-from thb_graph.sparql.cache import ResultCache, cache_key
+from thb_graph.sparql.cache import (
+    KEY_FIELDS,
+    AnswerCache,
+    ResultCache,
+    StoredAnswer,
+    answer_key,
+    etag_of,
+)
 
 Q = "SELECT * WHERE { ?s ?p ?o }"
 
 
+FIELDS = ("GET", "", "query=x", "", "text/csv", "example.org", "http")
+
+
+def _key(version: str = "v", fields: tuple[str, ...] = FIELDS, body: bytes = b"") -> str:
+    return answer_key(version, fields, body)
+
+
 def test_a_stored_answer_comes_back_for_the_same_key() -> None:
     cache: ResultCache[bytes] = ResultCache()
-    key = cache_key("v1", Q, "application/sparql-results+json")
+    key = _key("v1")
     assert cache.get(key) is None
     cache.put(key, b"answer")
     assert cache.get(key) == b"answer"
@@ -20,24 +35,31 @@ def test_a_stored_answer_comes_back_for_the_same_key() -> None:
 
 def test_a_write_moves_the_version_so_old_answers_are_never_served() -> None:
     cache: ResultCache[bytes] = ResultCache()
-    cache.put(cache_key("v1", Q), b"before")
-    assert cache.get(cache_key("v2", Q)) is None
+    cache.put(_key("v1"), b"before")
+    assert cache.get(_key("v2")) is None
 
 
 def test_everything_that_shapes_the_answer_is_in_the_key() -> None:
-    base = cache_key("v", Q, "text/csv", None, None, None)
-    variants = [
-        cache_key("v", Q + " ", "text/csv"),
-        cache_key("v", Q, "application/sparql-results+json"),
-        cache_key("v", Q, "text/csv", ["urn:g"]),
-        cache_key("v", Q, "text/csv", []),
-        cache_key("v", Q, "text/csv", None, ["urn:g"]),
-        cache_key("v", Q, "text/csv", None, None, 10),
-        cache_key("v", Q, "text/csv", ["urn:a", "urn:b"]),
-        cache_key("v", Q, "text/csv", ["urn:a\x1furn:b"]),
-    ]
-    assert base == cache_key("v", Q, "text/csv")
+    assert len(FIELDS) == len(KEY_FIELDS)
+    base = _key()
+    variants = [_key(body=b"query=y")]
+    for i in range(len(FIELDS)):
+        changed = list(FIELDS)
+        changed[i] += "!"
+        variants.append(_key(fields=tuple(changed)))
+    # moving text from one field to the next is another request, hence another key
+    variants.append(_key(fields=("GET", "", "query=x", "text/", "csv", "example.org", "http")))
+    assert base == _key()
     assert len({base, *variants}) == len(variants) + 1
+
+
+def test_an_answer_is_weighed_by_its_body_and_its_etag_follows_the_key() -> None:
+    cache = AnswerCache(max_bytes=10)
+    cache.put("small", StoredAnswer("200 OK", (("A", "b"),), b"12345"))
+    cache.put("big", StoredAnswer("200 OK", (), b"x" * 11))
+    assert cache.get("small") is not None and cache.get("big") is None
+    assert etag_of(_key("v1")) != etag_of(_key("v2"))
+    assert etag_of(_key()) == etag_of(_key())
 
 
 def test_the_least_recently_used_entry_is_evicted_first() -> None:

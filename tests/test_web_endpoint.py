@@ -59,9 +59,7 @@ def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
     application = create_app(settings, store)
     application.config["TESTING"] = True
     yield application
-    from thb_graph.web.endpoint import executor
-
-    executor(application).close()
+    application.extensions["thb_graph"].close()
     store.close()
 
 

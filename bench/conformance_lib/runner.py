@@ -50,7 +50,6 @@ from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
 from thb_graph.sparql.guard import check_query
 from thb_graph.web import create_app
-from thb_graph.web.endpoint import executor
 
 Status = Literal["passed", "failed", "errored", "refused", "skipped"]
 STATUSES: tuple[Status, ...] = ("passed", "failed", "errored", "refused", "skipped")
@@ -191,7 +190,7 @@ def _ask(
         return Outcome(case, "errored", f"no answer over HTTP: {e}")
     finally:
         logger.removeHandler(capture)
-        executor(app).close()
+        app.extensions["thb_graph"].close()
     body, media_type = reply.body, reply.media_type
     if reply.status != 200:
         return _error(case, query, reply.status, body, capture.lines)

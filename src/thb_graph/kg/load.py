@@ -192,7 +192,7 @@ def _replace_owned_graphs(
 
 def _bulk(store: Store, data: bytes, media_type: str, graph: str | None = None) -> None:
     """Load with the store's bulk loader when it has one (Oxigraph), else its load."""
-    loader = getattr(store, "bulk_load", None) or store.load
+    loader = store.bulk_load
     loader(data, media_type, graph)
 
 

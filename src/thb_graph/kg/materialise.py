@@ -213,7 +213,7 @@ def materialise(
     target = graph or iris.inferred_graph
     started = time.perf_counter()
     # a remote server may hold graphs that are not the store's: read the store's only
-    graphs = store.graph_names() if store.backend == "sparql" else None
+    graphs = store.graph_names() if store.may_hold_other_graphs else None
     rules = rules or read_rules(store, graphs)
     same_as = bool(store.query(f"ASK {{ ?s <{_SAME}> ?o FILTER (?s != ?o) }}").boolean)
     before = store.count(target)

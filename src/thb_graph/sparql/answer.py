@@ -7,11 +7,12 @@ This is the whole work of a query, and it runs inside a query worker process (se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import partial
 
 from thb_graph.errors import QuerySyntaxError
-from thb_graph.kg.store.base import Store
+from thb_graph.kg.store.base import Store, StoreOpener
 from thb_graph.sparql import negotiate, results
+from thb_graph.sparql.executor import Executor
 from thb_graph.sparql.guard import check_query, dataset_for
 from thb_graph.sparql.protocol import QueryRequest
 
@@ -62,20 +63,33 @@ def answer(store: Store, request: QueryRequest, *, max_rows: int) -> Answer:
 
 
 @dataclass(frozen=True)
-class AnswerFromDisk:
-    """The job of a query worker that opens an on-disk Oxigraph store itself, read-only
-    (picklable, so a fork server can start such workers)."""
+class AnswerInWorker:
+    """The job of a query worker that opens the store itself, read-only (picklable, so a
+    fork server can start such workers)."""
 
-    path: str
+    open_store: StoreOpener
     max_rows: int
 
     def __call__(self, request: QueryRequest) -> Answer:
-        """Answer ``request`` from the store at ``path``."""
-        return answer(_read_only_store(self.path), request, max_rows=self.max_rows)
+        """Answer ``request`` from the store ``open_store`` opens."""
+        return answer(self.open_store(), request, max_rows=self.max_rows)
 
 
-@lru_cache(maxsize=1)
-def _read_only_store(path: str) -> Store:
-    from thb_graph.kg.store.oxigraph import OxigraphStore
+def query_pool(store: Store, *, workers: int, max_rows: int) -> Executor[QueryRequest, Answer]:
+    """The pool of killable query processes over ``store``.
 
-    return OxigraphStore(path, read_only=True)
+    A store another process can open is opened read-only by each worker, started from a
+    clean fork server (forking the threaded server could copy a lock some thread holds);
+    a store in memory is shared with plain forks of this process.
+    """
+    opener = store.read_only_opener()
+    if opener is not None:
+        return Executor(
+            AnswerInWorker(opener, max_rows),
+            size=workers,
+            version=store.version,
+            start="forkserver",
+            preload=("thb_graph.sparql.answer", "thb_graph.kg.store"),
+        )
+    target = partial(answer, store, max_rows=max_rows)
+    return Executor(target, size=workers, version=store.version)

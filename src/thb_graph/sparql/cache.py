@@ -1,24 +1,18 @@
-"""A result cache for repeated identical queries, keyed by the graph version.
+"""The answer cache: finished answers of repeated identical requests, keyed by the graph version.
 
 Every key starts with ``store.version()``, which moves on with any write, so an entry can
 never outlive the content it was computed from: after a write the old keys are simply never
 asked for again, and the least recently used entries make room for new ones.
 
-Use (in the endpoint, around the run-and-serialise step)::
-
-    key = cache_key(store.version(), query, media_type, default_graphs, named_graphs, max_rows)
-    body = cache.get(key)
-    if body is None:
-        body = run_and_serialise(...)
-        cache.put(key, body)
-
-Cache only complete answers (not the ones cut by a timeout or refused by a guard).
+There is one cache per application. The endpoint fills it with complete answers (never the
+ones cut by a timeout, refused by a guard, or errors); the layer in front of the web
+framework replays them (see ``web.replay``); the ETag of an answer is derived from its key,
+so a client revalidating gets 304 for exactly the answers the cache would replay.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -27,25 +21,31 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
+#: The request fields that can change an answer, besides the version and the body.
+KEY_FIELDS = ("method", "script_name", "query_string", "content_type", "accept", "host", "scheme")
 
-def cache_key(
-    version: str,
-    query: str,
-    media_type: str = "",
-    default_graphs: Sequence[str] | None = None,
-    named_graphs: Sequence[str] | None = None,
-    max_rows: int | None = None,
-) -> str:
-    """The key of one answer: the graph version and everything that shapes the answer."""
-    parts = [
-        query,
-        media_type,
-        None if default_graphs is None else list(default_graphs),
-        None if named_graphs is None else list(named_graphs),
-        max_rows,
-    ]
-    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8"))
+
+def answer_key(version: str, fields: Sequence[str], body: bytes = b"") -> str:
+    """The key of one answer: the graph version and everything in the request that shapes
+    the answer (``fields`` in the order of ``KEY_FIELDS``, and the body)."""
+    digest = hashlib.sha256()
+    for part in (*(f.encode("utf-8", "surrogateescape") for f in fields), body):
+        digest.update(b"%d:" % len(part) + part)  # length-prefixed: no two splits collide
     return f"{version}:{digest.hexdigest()}"
+
+
+def etag_of(key: str) -> str:
+    """The entity tag of the answer stored under ``key`` (short, opaque, quotable)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A finished answer as it was sent: status line, headers and body."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
 
 
 @dataclass
@@ -58,7 +58,7 @@ class CacheStats:
 
 
 class ResultCache(Generic[V]):
-    """A thread-safe LRU map from keys to answers, bounded in entries and in bytes.
+    """A thread-safe LRU map from keys to values, bounded in entries and in bytes.
 
     ``size_of`` gives the weight of a value (``len`` of bytes by default); a value heavier
     than ``max_bytes`` is not kept.
@@ -121,4 +121,24 @@ class ResultCache(Generic[V]):
             return self._bytes
 
 
-__all__ = ["CacheStats", "ResultCache", "cache_key"]
+class AnswerCache(ResultCache[StoredAnswer]):
+    """The answers of repeated identical requests, weighed by their body size."""
+
+    def __init__(self, max_entries: int = 1024, max_bytes: int = 32 * 1024 * 1024) -> None:
+        super().__init__(max_entries, max_bytes)
+
+    @staticmethod
+    def size_of(value: object) -> int:
+        """The size of an answer's body."""
+        return len(value.body) if isinstance(value, StoredAnswer) else 1
+
+
+__all__ = [
+    "KEY_FIELDS",
+    "AnswerCache",
+    "CacheStats",
+    "ResultCache",
+    "StoredAnswer",
+    "answer_key",
+    "etag_of",
+]

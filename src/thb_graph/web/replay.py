@@ -1,13 +1,13 @@
 """Replay the answer of a repeated ``/sparql`` request before Flask sees it.
 
-A repeated identical query is answered from the endpoint's answer cache, but even a cached
-answer goes through Flask's request parsing, routing, hooks and response building: measured
-over HTTP under gunicorn, 0.58 ms per repeated query. This WSGI layer keeps the finished
-``200`` answers of ``/sparql`` queries (status, headers, body) keyed by the store version and
-everything in the request that can change the answer (method, path, query string, body,
-content type, ``Accept``, host); a request that matches is answered from them at once (0.33
-ms), with its access log line. The store version moves on with every write, so a replayed
-answer is never older than the data.
+Even a cached answer would go through Flask's request parsing, routing, hooks and response
+building: measured over HTTP under gunicorn, about 0.6 ms per repeated query. This WSGI
+layer reads the application's one answer cache (``sparql.cache.AnswerCache``): a request
+whose key (the store version and everything in the request that can change the answer:
+method, path, query string, body, content type, ``Accept``, host) is there is answered at
+once, with its access log line. The key is left in the WSGI environ, where the endpoint
+finds it for the ETag and :func:`keep_answer` for storing the finished answer. The store
+version moves on with every write, so a replayed answer is never older than the data.
 
 Anything else goes to Flask unchanged: other paths, HEAD and OPTIONS, conditional requests
 (``If-None-Match``, ``If-Modified-Since``, answered 304 by Flask), bodies without a
@@ -23,59 +23,37 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from flask import Response, g, request
+
 from thb_graph.errors import ThbGraphError
 from thb_graph.kg.store.base import Store
-from thb_graph.sparql.cache import ResultCache
+from thb_graph.sparql.cache import AnswerCache, StoredAnswer, answer_key
 
 log = logging.getLogger("thb_graph.access")
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-Headers = list[tuple[str, str]]
 
-#: Where the store version read for the key is left for the endpoint (one read a request).
-VERSION_KEY = "thb_graph.store_version"
-#: The header the endpoint sets on every query answer (``hit`` or ``miss``).
+#: Where the key of the request's answer is left for the endpoint and ``keep_answer``.
+KEY_ENVIRON = "thb_graph.answer_key"
+#: The header every query answer carries: ``miss`` when computed, ``hit`` when replayed.
 CACHE_HEADER = "X-THB-Cache"
 _PATH = "/sparql"
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
-_KEY_FIELDS = (
-    "REQUEST_METHOD",
-    "SCRIPT_NAME",
-    "QUERY_STRING",
-    "CONTENT_TYPE",
-    "HTTP_ACCEPT",
-    "HTTP_HOST",
-    "wsgi.url_scheme",
-)
-
-
-class ReplayedAnswers(ResultCache[tuple[str, Headers, bytes]]):
-    """Finished answers, weighed by their body size."""
-
-    @staticmethod
-    def size_of(value: object) -> int:
-        """The size of an answer's body."""
-        return len(value[2]) if isinstance(value, tuple) else 1
 
 
 class AnswerReplay:
     """WSGI middleware around the Flask app: see the module docstring."""
 
     def __init__(
-        self,
-        app: WsgiApp,
-        store: Store,
-        *,
-        max_body_bytes: int,
-        max_bytes: int = 32 * 1024 * 1024,
+        self, app: WsgiApp, answers: AnswerCache, store: Store, *, max_body_bytes: int
     ) -> None:
         self.app = app
+        self.answers = answers
         self.store = store
         self.max_body_bytes = max_body_bytes
-        self.answers = ReplayedAnswers(max_bytes=max_bytes)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        """Answer from a replayed answer when one matches, else through the app."""
+        """Answer from the cache when the request's answer is there, else through the app."""
         body = self._body_of(environ)
         if body is None:
             return self.app(environ, start_response)
@@ -83,47 +61,28 @@ class AnswerReplay:
         if body:
             environ["wsgi.input"] = io.BytesIO(body)
         try:
-            version = self.store.version()
+            key = answer_key(self.store.version(), _fields(environ), body)
         except ThbGraphError:  # the store is unreachable: Flask answers with the error
             return self.app(environ, start_response)
-        environ[VERSION_KEY] = version
-        fields = (str(environ.get(f, "")) for f in _KEY_FIELDS)
-        key = "\x1f".join([version, *fields, body.decode("latin-1")])
-        found = self.answers.get(key)
-        if found is not None:
-            status, headers, payload = found
-            start_response(status, headers)
-            _log(environ, status, started, len(payload))
-            return [payload]
-        seen: dict[str, Any] = {}
+        environ[KEY_ENVIRON] = key
+        if environ["REQUEST_METHOD"] in ("GET", "POST") and not _conditional(environ):
+            found = self.answers.get(key)
+            if found is not None:
+                start_response(found.status, list(found.headers))
+                _log(environ, found.status, started, len(found.body))
+                return [found.body]
+        return self.app(environ, start_response)
 
-        def capture(status: str, headers: Headers, exc_info: Any = None) -> Any:
-            seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        chunks = self.app(environ, capture)
-        try:
-            payload = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        headers = seen.get("headers", [])
-        if seen.get("status", "").startswith("200") and any(
-            name == CACHE_HEADER for name, _ in headers
-        ):
-            replayed = [(n, "hit" if n == CACHE_HEADER else v) for n, v in headers]
-            self.answers.put(key, (seen["status"], replayed, payload))
-        return [payload]
+    def keep(self, response: Response) -> Response:
+        """Store a finished, reusable ``200`` answer (an app-wide hook that runs last)."""
+        return _keep(self.answers, response)
 
     def _body_of(self, environ: dict[str, Any]) -> bytes | None:
-        """The request body when the request may be replayed (``b""`` for a GET), else None."""
+        """The request body when the answer has a key (``b""`` for a GET), else None."""
         method = environ.get("REQUEST_METHOD")
-        if environ.get("PATH_INFO") != _PATH or method not in ("GET", "POST"):
+        if environ.get("PATH_INFO") != _PATH or method not in ("GET", "HEAD", "POST"):
             return None
-        if any(environ.get(h) for h in _CONDITIONAL):
-            return None
-        if method == "GET":
+        if method != "POST":
             return b""
         try:
             length = int(environ.get("CONTENT_LENGTH") or -1)
@@ -132,6 +91,55 @@ class AnswerReplay:
         if length < 0 or length > self.max_body_bytes:
             return None
         return environ["wsgi.input"].read(length)  # type: ignore[no-any-return]
+
+
+def answer_key_of_request() -> str | None:
+    """The key :class:`AnswerReplay` gave the current request (None when it has none)."""
+    key = request.environ.get(KEY_ENVIRON)
+    return key if isinstance(key, str) else None
+
+
+def mark_answer_reusable() -> None:
+    """Say that the current request's answer is complete and may be replayed."""
+    g.thb_answer_reusable = True
+
+
+def _keep(answers: AnswerCache, response: Response) -> Response:
+    key = answer_key_of_request()
+    if (
+        key is None
+        or not g.get("thb_answer_reusable")
+        or response.status_code != 200
+        or request.method not in ("GET", "POST")
+        or _conditional(request.environ)
+        or response.is_streamed
+    ):
+        return response
+    body = response.get_data()
+    headers = [(n, "hit" if n == CACHE_HEADER else v) for n, v in response.headers.items()]
+    if not any(n.lower() == "content-length" for n, _ in headers):
+        headers.append(("Content-Length", str(len(body))))
+    answers.put(key, StoredAnswer(response.status, tuple(headers), body))
+    return response
+
+
+def _fields(environ: dict[str, Any]) -> list[str]:
+    """The request fields of the key, in the order of ``sparql.cache.KEY_FIELDS``; a HEAD
+    has the key of its GET, so both carry the same ETag."""
+    method = environ.get("REQUEST_METHOD", "")
+    return [
+        "GET" if method == "HEAD" else str(method),
+        str(environ.get("SCRIPT_NAME", "")),
+        str(environ.get("QUERY_STRING", "")),
+        str(environ.get("CONTENT_TYPE", "")),
+        str(environ.get("HTTP_ACCEPT", "")),
+        str(environ.get("HTTP_HOST", "")),
+        str(environ.get("wsgi.url_scheme", "")),
+    ]
+
+
+def _conditional(environ: dict[str, Any]) -> bool:
+    return any(environ.get(h) for h in _CONDITIONAL)
 
 
 def _log(environ: dict[str, Any], status: str, started: float, size: int) -> None:

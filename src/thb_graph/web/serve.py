@@ -69,6 +69,7 @@ def answer_once(settings: Settings, path: str, out: IO[bytes]) -> int:
         out.write(response.get_data())
         out.flush()
         status = response.status_code
+        app.extensions["thb_graph"].close()
     finally:
         store.close()
     return 0 if status < 400 else 2 if status < 500 else 3
@@ -115,7 +116,15 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "loglevel": settings.log_level.lower(),
         "proc_name": "thb-graph",
         "control_socket_disable": True,
+        "worker_exit": _close_app,
     }
+
+
+def _close_app(server: object, worker: object) -> None:
+    """Stop the query workers and the write planner of a gunicorn worker that exits."""
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, Flask):
+        app.extensions["thb_graph"].close()
 
 
 def serve(settings: Settings) -> None:
@@ -158,9 +167,9 @@ def check_store(settings: Settings) -> None:
 
 
 def _preload_web() -> None:
-    from thb_graph.web import _blueprints
+    from thb_graph.web import blueprints
 
-    _blueprints()
+    blueprints()
 
 
 def _prepare_in_child(settings: Settings) -> int:

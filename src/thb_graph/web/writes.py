@@ -12,36 +12,28 @@ JSON-LD or N-Triples, or plain text. No CORS here: browsers of other origins nev
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.exceptions import MethodNotAllowed
 
 from thb_graph.errors import (
     BadRequestError,
     NotFoundError,
-    QueryTimeoutError,
     ShapeViolationError,
-    StoreError,
     TooLargeError,
     UnsupportedMediaTypeError,
 )
 from thb_graph.sparql import negotiate
-from thb_graph.sparql.executor import Executor
 from thb_graph.sparql.protocol import FORM, SPARQL_UPDATE
 from thb_graph.web import http, state
 from thb_graph.web.auth import authorise_write, require_writes_enabled
 from thb_graph.web.errors import render_error
 from thb_graph.writes.transaction import (
     Operation,
-    Plan,
-    Planner,
-    Rejection,
     WriteJob,
     WriteOutcome,
-    Writer,
 )
 from thb_graph.writes.upload import upload_format
 
@@ -73,7 +65,7 @@ def update() -> Response:
     agent = authorise_write(settings, request.headers.get("Authorization"))
     text, using, using_named = _update_request(settings.max_query_bytes)
     job = WriteJob("update", agent, update=text, using=using, using_named=using_named)
-    outcome = writer(current_app).write(job)
+    outcome = state().writer().write(job)
     plan = outcome.plan
     response = jsonify(
         ok=True,
@@ -165,7 +157,7 @@ def graph_store() -> Response:
         job = WriteJob(
             operation, agent, graph=graph, body=request.get_data(), media_type=media_type
         )
-    outcome = writer(current_app).write(job)
+    outcome = state().writer().write(job)
     created = outcome.plan.created
     response = Response(status=201 if created else 204)
     del response.headers["Content-Type"]  # no body
@@ -210,52 +202,6 @@ def _read_graph(graph: str | None) -> Response:
 
 
 # ---- shared -------------------------------------------------------------------------------
-
-
-def writer(app: Flask) -> Writer:
-    """The Writer of this app in this process (made on first use; after a fork, anew)."""
-    found: tuple[int, Writer] | None = app.extensions.get(_EXTENSION_KEY)
-    if found is not None and found[0] == os.getpid():
-        return found[1]
-    with _lock:
-        found = app.extensions.get(_EXTENSION_KEY)
-        if found is None or found[0] != os.getpid():
-            st = app.extensions["thb_graph"]
-            timeout = st.settings.write_timeout_s
-
-            # Planning works on a snapshot and never opens the store. Beside an on-disk
-            # store the worker comes from a clean fork server (a fork of this threaded
-            # process could inherit a lock some other thread holds); an in-memory store
-            # lives only here, and a fork is ready at once.
-            on_disk = getattr(st.store, "path", None) is not None
-
-            def isolate(planner: Planner) -> Planner:
-                pool: Executor[WriteJob, Plan | Rejection] = Executor(
-                    planner,
-                    size=1,
-                    max_jobs=50,
-                    start="forkserver" if on_disk else "fork",
-                    preload=("thb_graph.writes.transaction",),
-                )
-                return lambda job: _planned(pool, job, timeout)
-
-            found = (os.getpid(), Writer(st.settings, st.store, isolate=isolate, timeout=timeout))
-            app.extensions[_EXTENSION_KEY] = found
-    return found[1]
-
-
-def _planned(
-    pool: Executor[WriteJob, Plan | Rejection], job: WriteJob, timeout: float
-) -> Plan | Rejection:
-    try:
-        return pool.run(job, timeout)
-    except QueryTimeoutError as e:
-        raise QueryTimeoutError(
-            f"the write was stopped after {timeout:g} s (staging, validation and inference); "
-            "nothing was changed"
-        ) from e
-    except StoreError as e:
-        raise StoreError(f"the write failed unexpectedly; nothing was changed ({e})") from e
 
 
 def _written(response: Response, outcome: WriteOutcome) -> Response:

@@ -21,7 +21,7 @@ from thb_graph.kg.store.base import Store
 
 def lock_path_for(store: Store) -> Path | None:
     """The lock file beside an on-disk store (None for stores without a path)."""
-    path = getattr(store, "path", None)
+    path = store.location
     return Path(f"{path}.write.lock") if path is not None else None
 
 

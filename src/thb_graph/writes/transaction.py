@@ -24,10 +24,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from thb_graph.config import Settings
-from thb_graph.errors import StoreError
+from thb_graph.errors import QueryTimeoutError, StoreError
 from thb_graph.kg.store.base import Store
+from thb_graph.sparql.executor import Executor
 from thb_graph.writes.commit import commit, commit_text
 from thb_graph.writes.lock import exclusive, lock_path_for
 from thb_graph.writes.plan import (
@@ -81,8 +83,10 @@ class Writer:
         *,
         isolate: Callable[[Planner], Planner] | None = None,
         timeout: float = 60.0,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
+        self._on_close = on_close
         self.timeout = timeout
         planner = Planning(settings.base_iri, settings.source_dir, settings.max_body_bytes)
         self._plan: Planner = isolate(planner) if isolate else planner
@@ -102,3 +106,52 @@ class Writer:
             if result.commit:
                 commit(self.store, result.commit)
             return WriteOutcome(plan=result, version=self.store.version())
+
+    def close(self) -> None:
+        """Stop the worker that plans writes, if there is one."""
+        if self._on_close is not None:
+            self._on_close()
+
+
+def isolated_writer(settings: Settings, store: Store) -> Writer:
+    """The Writer a server uses: each write is planned in a worker process, so a timeout
+    stops the work itself (a staging copy, validation and inference) and nothing changes.
+
+    Planning works on a snapshot and never opens the store. Beside a store another process
+    can open, the worker comes from a clean fork server (a fork of the threaded server could
+    inherit a lock some other thread holds); a store in memory lives only here, and a fork
+    is ready at once.
+    """
+    timeout = settings.write_timeout_s
+    start: Literal["fork", "forkserver"] = (
+        "forkserver" if store.read_only_opener() is not None else "fork"
+    )
+
+    pools: list[Executor[WriteJob, Plan | Rejection]] = []
+
+    def isolate(planner: Planner) -> Planner:
+        pool: Executor[WriteJob, Plan | Rejection] = Executor(
+            planner, size=1, max_jobs=50, start=start, preload=("thb_graph.writes.transaction",)
+        )
+        pools.append(pool)
+        return lambda job: _planned(pool, job, timeout)
+
+    def close() -> None:
+        for pool in pools:
+            pool.close()
+
+    return Writer(settings, store, isolate=isolate, timeout=timeout, on_close=close)
+
+
+def _planned(
+    pool: Executor[WriteJob, Plan | Rejection], job: WriteJob, timeout: float
+) -> Plan | Rejection:
+    try:
+        return pool.run(job, timeout)
+    except QueryTimeoutError as e:
+        raise QueryTimeoutError(
+            f"the write was stopped after {timeout:g} s (staging, validation and inference); "
+            "nothing was changed"
+        ) from e
+    except StoreError as e:
+        raise StoreError(f"the write failed unexpectedly; nothing was changed ({e})") from e

@@ -5,7 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Literal, Protocol
 
 from rdflib.term import Node
 
@@ -45,11 +46,38 @@ class QueryResult:
         ]
 
 
+class StoreOpener(Protocol):
+    """How another process opens a store read-only: picklable and hashable, so a query
+    worker started by a fork server can open the store itself."""
+
+    def __call__(self) -> Store:
+        """The store, opened read-only in this process."""
+        ...
+
+
 class Store(ABC):
     """A quad store holding named graphs; the default graph of queries is their union."""
 
-    #: A short name of the backend ("memory", "oxigraph", "sparql").
+    #: A short name of the backend ("memory", "oxigraph", "sparql"), for people to read.
     backend: str = "abstract"
+    #: True when the store may hold graphs that are not the dataset's (a shared remote
+    #: server): engines then read only the dataset's graphs (``graph_names``).
+    may_hold_other_graphs: bool = False
+
+    @property
+    def location(self) -> Path | None:
+        """The file or folder the store lives in, or None (in memory, or on a server)."""
+        return None
+
+    def read_only_opener(self) -> StoreOpener | None:
+        """How a worker process opens this store read-only, or None when only a fork of this
+        process can share it (a store in memory)."""
+        return None
+
+    def bulk_load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
+        """Load a large amount of RDF the fastest way the backend has (by default
+        :meth:`load`); not meant to run beside readers of the same data."""
+        self.load(data, media_type, graph)
 
     @abstractmethod
     def query(

@@ -13,6 +13,8 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from thb_graph.errors import BadRequestError, ConfigError, ForbiddenError, StoreError
-from thb_graph.kg.store.base import QueryResult, Store
+from thb_graph.kg.store.base import QueryResult, Store, StoreOpener
 from thb_graph.kg.store.join_order import CAP, Constants, order_joins
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
 from thb_graph.kg.store.terms import (
@@ -67,6 +69,16 @@ class OxigraphStore(Store):
             hint = " (is another process, such as a running server, using it?)"
             hint = hint if "lock" in str(e).lower() else ""
             raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}{hint}") from e
+
+    @property
+    def location(self) -> Path | None:
+        """The folder of an on-disk store (None in memory)."""
+        return self.path
+
+    def read_only_opener(self) -> StoreOpener | None:
+        """An on-disk store is opened read-only by each worker; one in memory is shared by
+        forks only."""
+        return None if self.path is None else ReadOnlyOxigraph(str(self.path))
 
     @property
     def native(self) -> ox.Store:
@@ -404,3 +416,19 @@ def _graph_result(result: Iterable[Any], max_rows: int | None) -> QueryResult:
 
 def _triples(result: Iterable[Any]) -> list[Any]:
     return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+
+
+@dataclass(frozen=True)
+class ReadOnlyOxigraph:
+    """Opens the on-disk store at ``path`` read-only, once per process."""
+
+    path: str
+
+    def __call__(self) -> Store:
+        """The store at ``path``, read-only (the same handle for every call in a process)."""
+        return _read_only(self.path)
+
+
+@lru_cache(maxsize=4)
+def _read_only(path: str) -> OxigraphStore:
+    return OxigraphStore(path, read_only=True)

@@ -72,6 +72,7 @@ class RemoteStore(Store):
     """A SPARQL 1.1 server reached over HTTP."""
 
     backend = "sparql"
+    may_hold_other_graphs = True
 
     def __init__(
         self,
