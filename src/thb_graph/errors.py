@@ -6,12 +6,27 @@ from typing import Any
 
 
 class ThbGraphError(Exception):
-    """Base of every error the project raises on purpose."""
+    """Base of every error the project raises on purpose.
+
+    Every error pickles with all it carries (line, column, a validation report...), so it
+    crosses from a worker process to the server intact.
+    """
 
     def __init__(self, message: str, *, details: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or []
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[ThbGraphError], message: str, state: dict[str, Any]) -> ThbGraphError:
+    """An error of ``cls`` with ``message`` and the attributes it had (see ``__reduce__``)."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(ThbGraphError):
@@ -43,8 +58,13 @@ class UriTooLongError(TooLargeError):
     """A query sent in the URL (GET) is larger than the configured limit."""
 
 
-class QueryTimeoutError(ThbGraphError):
-    """A query ran past the configured timeout and was stopped."""
+class OverloadedError(ThbGraphError):
+    """Refused for load: the work ran out of time or nothing was free to run it. Not the
+    client's fault, and trying again later may succeed."""
+
+
+class QueryTimeoutError(OverloadedError):
+    """A query or write ran past the configured timeout and was stopped."""
 
 
 class ServerBusyError(QueryTimeoutError):

@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -157,7 +158,7 @@ class Executor(Generic[J, R]):
             self._release(worker, healthy=healthy)
         if status == "ok":
             return payload  # type: ignore[no-any-return]
-        raise _rebuild_error(payload)
+        raise payload
 
     def close(self) -> None:
         """Stop every worker (busy ones are killed when their job returns)."""
@@ -283,25 +284,19 @@ def _serve(conn: Connection, target: Callable[[Any], Any], owner_pid: int) -> No
         try:
             reply: tuple[str, Any] = ("ok", target(job))
         except ThbGraphError as e:
-            reply = ("error", _encode_error(e))
+            reply = ("error", e)
         except RecursionError:
-            reply = ("error", _encode_error(QueryRejectedError("the query is nested too deeply")))
+            reply = ("error", QueryRejectedError("the query is nested too deeply"))
         except MemoryError:
-            reply = ("error", _encode_error(StoreError("the query needed more memory than free")))
-        conn.send(reply)
-
-
-def _encode_error(error: ThbGraphError) -> tuple[type[ThbGraphError], str, dict[str, Any]]:
-    state = {k: v for k, v in vars(error).items() if k != "report"}
-    return type(error), error.message, state
-
-
-def _rebuild_error(payload: tuple[type[ThbGraphError], str, dict[str, Any]]) -> ThbGraphError:
-    cls, message, state = payload
-    error = cls.__new__(cls)
-    Exception.__init__(error, message)
-    error.__dict__.update(state)
-    return error
+            reply = ("error", StoreError("the query needed more memory than free"))
+        try:
+            conn.send(reply)
+        except (
+            pickle.PicklingError,
+            TypeError,
+            AttributeError,
+        ) as e:  # an answer that cannot travel
+            conn.send(("error", StoreError(f"the worker could not send its answer back: {e}")))
 
 
 def _alive(pid: int) -> bool:

@@ -32,7 +32,7 @@ STATUS_TABLE: list[tuple[type[e.ThbGraphError], int]] = [
     (e.ShapeViolationError, 422),
     (e.ConfigError, 500),
     (e.StoreUnavailableError, 502),
-    (e.QueryTimeoutError, 503),
+    (e.OverloadedError, 503),
     (e.StoreError, 500),
 ]
 

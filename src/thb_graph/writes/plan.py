@@ -91,24 +91,20 @@ class Plan:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A write the shapes refuse, with the validation report in portable form."""
+    """A write the shapes refuse, with its validation report (it pickles whole, so it comes
+    back from the planning worker as it was made)."""
 
     message: str
     details: tuple[str, ...]
-    text: str
-    report_ntriples: bytes
+    report: ValidationReport
 
 
 Planner = Callable[[WriteJob], Plan | Rejection]
 
 
 def rejection_error(rejection: Rejection) -> ShapeViolationError:
-    """The ShapeViolationError of a rejection, carrying a ValidationReport again."""
-    graph = Graph()
-    if rejection.report_ntriples:
-        graph.parse(data=rejection.report_ntriples, format="nt")
-    report = ValidationReport(conforms=False, text=rejection.text, graph=graph)
-    error = ShapeViolationError(rejection.message, report=report)
+    """The ShapeViolationError of a rejection, carrying its validation report."""
+    error = ShapeViolationError(rejection.message, report=rejection.report)
     error.details = list(rejection.details)
     return error
 
@@ -300,8 +296,7 @@ def _rejection(report: ValidationReport) -> Rejection:
     return Rejection(
         message=f"the write was refused: the data would break the shapes ({count} violation(s))",
         details=tuple(details),
-        text=report.to_text(),
-        report_ntriples=report.graph.serialize(format="nt", encoding="utf-8"),
+        report=report,
     )
 
 
