@@ -7,67 +7,28 @@ context the downloads publish: a plain word for every term used, and the project
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
+from thb_graph import formats
 from thb_graph.errors import UnknownFormatError
 from thb_graph.export.context import compact_jsonld, store_context
+from thb_graph.formats import Format
 from thb_graph.kg.store.base import Store
 
-
-@dataclass(frozen=True)
-class ExportFormat:
-    """One dump format: its short name, media type, file extension, and whether it keeps
-    named graphs."""
-
-    name: str
-    media_type: str
-    extension: str
-    quads: bool
-    label: str
-
-
 #: Every dump format, by short name (the order shown to users).
-FORMATS: dict[str, ExportFormat] = {
-    f.name: f
-    for f in (
-        ExportFormat("ttl", "text/turtle", "ttl", False, "Turtle"),
-        ExportFormat("jsonld", "application/ld+json", "jsonld", False, "JSON-LD"),
-        ExportFormat("nt", "application/n-triples", "nt", False, "N-Triples"),
-        ExportFormat("trig", "application/trig", "trig", True, "TriG"),
-        ExportFormat("xml", "application/rdf+xml", "rdf", False, "RDF/XML"),
-        ExportFormat("nq", "application/n-quads", "nq", True, "N-Quads"),
-    )
-}
-
-_ALIASES = {
-    "turtle": "ttl",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "rdf": "xml",
-    "rdfxml": "xml",
-    "rdf+xml": "xml",
-    "nquads": "nq",
-    "n-quads": "nq",
-}
+FORMATS: dict[str, Format] = {f.name: f for f in formats.DUMPS}
 
 
-def export_format(name: str) -> ExportFormat:
+def export_format(name: str) -> Format:
     """The format named ``name`` (short name, alias, extension or media type)."""
-    key = name.strip().lower().lstrip(".")
-    key = _ALIASES.get(key, key)
-    if key in FORMATS:
-        return FORMATS[key]
-    for fmt in FORMATS.values():
-        if key in (fmt.media_type, fmt.extension):
-            return fmt
-    known = ", ".join(FORMATS)
-    raise UnknownFormatError(f"unknown export format {name!r}: expected one of {known}")
+    found = formats.find(name, formats.DUMPS)
+    if found is None:
+        known = ", ".join(FORMATS)
+        raise UnknownFormatError(f"unknown export format {name!r}: expected one of {known}")
+    return found
 
 
 def jsonld_context(store: Store, base_iri: str) -> dict[str, Any]:
@@ -76,15 +37,13 @@ def jsonld_context(store: Store, base_iri: str) -> dict[str, Any]:
     return store_context(store, base_iri)
 
 
-def export(
-    store: Store, fmt: str | ExportFormat, *, base_iri: str, graph: str | None = None
-) -> bytes:
+def export(store: Store, fmt: str | Format, *, base_iri: str, graph: str | None = None) -> bytes:
     """The dump of ``graph`` (None: every graph) in ``fmt``.
 
     Triple formats get the union of all graphs when ``graph`` is None; TriG and N-Quads get
     every named graph, or just ``graph`` when given.
     """
-    chosen = fmt if isinstance(fmt, ExportFormat) else export_format(fmt)
+    chosen = fmt if isinstance(fmt, Format) else export_format(fmt)
     if chosen.name == "jsonld":
         return _jsonld(store, base_iri, graph)
     return store.dump(chosen.media_type, graph)
@@ -92,7 +51,7 @@ def export(
 
 def write_export(
     store: Store,
-    fmt: str | ExportFormat,
+    fmt: str | Format,
     out: str | Path,
     *,
     base_iri: str,

@@ -57,7 +57,7 @@ def answer(store: Store, request: QueryRequest, *, max_rows: int) -> Answer:
         # of the SPARQL grammar (and raises), else the store's own message stands.
         check_query(request.query, full=True)
         raise
-    body = results.serialise(result, negotiate.canonical(media_type), cap=max_rows)
+    body = results.serialise(result, negotiate.canonical(media_type, checked.kind), cap=max_rows)
     count = len(result.triples) if result.kind == "graph" else len(result.rows)
     return Answer(body, media_type, result.kind, result.truncated, count)
 

@@ -12,26 +12,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, VOID, XSD
 from rdflib.term import Node
 
+from thb_graph import formats
 from thb_graph.config import Settings
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import PREFIXES, SD
-from thb_graph.sparql.negotiate import GRAPH_TYPES, RESULT_TYPES
-
-FORMATS = "http://www.w3.org/ns/formats/"
-#: W3C format IRIs (http://www.w3.org/ns/formats/) of the media types served.
-FORMAT_IRIS: dict[str, str] = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
 
 _DATASET_QUERY = """
 PREFIX void: <http://rdfs.org/ns/void#>
@@ -53,7 +38,7 @@ def _new_graph() -> Graph:
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    graph.bind("formats", FORMATS)
+    graph.bind("formats", formats.W3C_FORMATS)
     return graph
 
 
@@ -71,8 +56,9 @@ def service_description(store: Store, settings: Settings, endpoint: str) -> Grap
     add((service, SD.endpoint, service))
     add((service, SD.supportedLanguage, SD.SPARQL11Query))
     add((service, SD.feature, SD.UnionDefaultGraph))
-    for media_type in (*RESULT_TYPES, *GRAPH_TYPES):
-        add((service, SD.resultFormat, URIRef(FORMATS + FORMAT_IRIS[media_type])))
+    for fmt in (*formats.RESULT_ANSWERS, *formats.GRAPH_ANSWERS):
+        if fmt.w3c_iri is not None:
+            add((service, SD.resultFormat, URIRef(fmt.w3c_iri)))
     add(
         (
             service,

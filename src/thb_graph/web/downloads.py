@@ -20,7 +20,8 @@ from rdflib import Graph
 
 from thb_graph.errors import NotFoundError
 from thb_graph.export.context import compact_jsonld
-from thb_graph.export.dump import FORMATS, ExportFormat, export
+from thb_graph.export.dump import FORMATS, export
+from thb_graph.formats import Format
 from thb_graph.web import pages, state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
@@ -47,7 +48,7 @@ class DumpFile:
         return len(self.data)
 
 
-def _file(name: str, fmt: ExportFormat | None, data: bytes) -> DumpFile:
+def _file(name: str, fmt: Format | None, data: bytes) -> DumpFile:
     return DumpFile(
         name=name,
         media_type=fmt.media_type if fmt else "application/ld+json",

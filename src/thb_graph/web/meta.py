@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import Graph
 from werkzeug.routing import BuildError
 
+from thb_graph import formats
 from thb_graph.kg.store.base import QueryResult
 from thb_graph.sparql import negotiate, results
 from thb_graph.sparql.describe import void_description
@@ -19,16 +20,6 @@ from thb_graph.web import http, state
 
 bp = Blueprint("meta", __name__)
 bp.after_request(http.secure)
-
-#: The whole-graph dumps linked from the VoID description: media type -> file extension.
-DUMPS = {
-    "application/trig": "trig",
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/n-quads": "nq",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-}
 
 
 def rdf_answer(kind_key: str, build: Callable[[], Graph]) -> Response:
@@ -43,7 +34,7 @@ def rdf_answer(kind_key: str, build: Callable[[], Graph]) -> Response:
         return http.allow_reads_from_anywhere(cached)
     graph = build()
     body = results.serialise(
-        QueryResult(kind="graph", triples=list(graph)), negotiate.canonical(media_type)
+        QueryResult(kind="graph", triples=list(graph)), negotiate.canonical(media_type, "graph")
     )
     response = Response(body, content_type=_content_type(media_type))
     http.cacheable(response, tag)
@@ -53,11 +44,12 @@ def rdf_answer(kind_key: str, build: Callable[[], Graph]) -> Response:
 def dump_urls() -> dict[str, str]:
     """Absolute URLs of the whole-graph dumps, by media type."""
     urls = {}
-    for media_type, ext in DUMPS.items():
+    for fmt in formats.DUMPS:
+        ext = fmt.extension
         try:
-            urls[media_type] = url_for("downloads.dump", fmt=ext, _external=True)
+            urls[fmt.media_type] = url_for("downloads.dump", fmt=ext, _external=True)
         except BuildError:
-            urls[media_type] = f"{request.host_url}download/thb-graph.{ext}"
+            urls[fmt.media_type] = f"{request.host_url}download/thb-graph.{ext}"
     return urls
 
 

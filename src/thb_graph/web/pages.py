@@ -13,59 +13,31 @@ naming every alternate; nothing acceptable gives 406.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, render_template, request
 from rdflib import Graph
 
+from thb_graph import formats
 from thb_graph.errors import BadRequestError, UnknownFormatError
 from thb_graph.export.context import ContextCache, compact_jsonld
+from thb_graph.formats import Format
 from thb_graph.web import http, i18n, state, urls
 
-
-@dataclass(frozen=True)
-class PageFormat:
-    """A representation of a page: extension, media type, rdflib serialiser name."""
-
-    ext: str
-    media_type: str
-    rdflib_name: str | None
-    label: str
-
-
-FORMATS: dict[str, PageFormat] = {
-    f.ext: f
+#: The representations of a page, by file extension (ties in Accept go to this order).
+FORMATS: dict[str, Format] = {
+    f.extension: f
     for f in (
-        PageFormat("html", "text/html", None, "HTML"),
-        PageFormat("ttl", "text/turtle", "turtle", "Turtle"),
-        PageFormat("jsonld", "application/ld+json", "json-ld", "JSON-LD"),
-        PageFormat("nt", "application/n-triples", "nt", "N-Triples"),
-        PageFormat("rdf", "application/rdf+xml", "xml", "RDF/XML"),
-        PageFormat("csv", "text/csv", None, "CSV"),
+        formats.HTML,
+        formats.TURTLE,
+        formats.JSONLD,
+        formats.NTRIPLES,
+        formats.RDFXML,
+        formats.CSV,
     )
 }
 RDF_EXTS = ("ttl", "jsonld", "nt", "rdf")
-_ALIASES = {
-    "turtle": "ttl", "json-ld": "jsonld", "json": "jsonld", "ntriples": "nt",
-    "n-triples": "nt", "xml": "rdf", "rdfxml": "rdf", "rdf+xml": "rdf", "htm": "html",
-    "application/json": "jsonld", "application/xhtml+xml": "html", "text/plain": "nt",
-    "application/x-turtle": "ttl",
-}  # fmt: skip
-#: Media types offered to Accept, in the order ties are broken.
-_ACCEPT_ORDER = (
-    ("text/html", "html"),
-    ("application/xhtml+xml", "html"),
-    ("text/turtle", "ttl"),
-    ("application/x-turtle", "ttl"),
-    ("application/ld+json", "jsonld"),
-    ("application/n-triples", "nt"),
-    ("application/rdf+xml", "rdf"),
-    ("text/csv", "csv"),
-    ("application/json", "jsonld"),
-    ("text/plain", "nt"),
-)
 
 
 def split_extension(path: str) -> tuple[str, str | None]:
@@ -78,14 +50,8 @@ def split_extension(path: str) -> tuple[str, str | None]:
 
 def format_key(name: str) -> str | None:
     """The format key of a ``?format=`` value (short name, alias or media type)."""
-    key = name.strip().lower()
-    key = _ALIASES.get(key, key)
-    if key in FORMATS:
-        return key
-    for fmt in FORMATS.values():
-        if key == fmt.media_type:
-            return fmt.ext
-    return None
+    found = formats.find(name, tuple(FORMATS.values()))
+    return None if found is None else found.extension
 
 
 def negotiate(ext: str | None, offered: tuple[str, ...]) -> tuple[str, bool]:
@@ -103,17 +69,17 @@ def negotiate(ext: str | None, offered: tuple[str, ...]) -> tuple[str, bool]:
         if ext not in offered:
             raise UnknownFormatError(f".{ext} is not offered here")
         return ext, False
-    accept = request.accept_mimetypes
-    if not accept or not request.headers.get("Accept"):
+    if not request.headers.get("Accept"):
         return "html", True
-    choices = [(mt, key) for mt, key in _ACCEPT_ORDER if key in offered]
-    best = accept.best_match([mt for mt, _ in choices])
-    if best is None:
+    choices = [fmt for key, fmt in FORMATS.items() if key in offered]
+    try:
+        chosen, _ = formats.negotiate(choices, request.headers.get("Accept"))
+    except UnknownFormatError as e:
         raise UnknownFormatError(
             "none of the media types in Accept is offered here: "
             + ", ".join(FORMATS[k].media_type for k in offered)
-        )
-    return dict(choices)[best], True
+        ) from e
+    return chosen.extension, True
 
 
 def language() -> i18n.LanguageChoice:
@@ -213,7 +179,7 @@ def serialise(graph: Graph, ext: str) -> bytes:
     fmt = FORMATS[ext]
     if ext == "jsonld":
         return compact_jsonld(graph, published_context())
-    data = graph.serialize(format=fmt.rdflib_name or "turtle", encoding="utf-8")
+    data = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 

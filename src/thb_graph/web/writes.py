@@ -195,7 +195,7 @@ def _read_graph(graph: str | None) -> Response:
     if graph is not None and graph not in st.store.graph_names():
         raise NotFoundError(f"there is no graph <{graph}> in this store")
     # the default graph, as for queries, is the union of the named graphs
-    body = st.store.dump(negotiate.canonical(media_type), graph)
+    body = st.store.dump(negotiate.canonical(media_type, "graph"), graph)
     content_type = f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
     response = Response(body, content_type=content_type)
     return http.cacheable(response, tag)
