@@ -119,7 +119,8 @@ def find(text: str, among: Sequence[Format] = TABLE) -> Format | None:
 def by_media_type(media_type: str, among: Sequence[Format] = TABLE) -> Format | None:
     """The format a media type (or one of its aliases) stands for among ``among``."""
     key = media_type.split(";", 1)[0].strip().lower()
-    return next((f for f in among if key in (f.media_type, *f.media_aliases)), None)
+    exact = next((f for f in among if key == f.media_type), None)
+    return exact or next((f for f in among if key in f.media_aliases), None)
 
 
 # ---- negotiation ---------------------------------------------------------------------

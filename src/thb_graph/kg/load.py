@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from thb_graph import formats
 from thb_graph.config import Settings
 from thb_graph.errors import BadRequestError, ConfigError
 from thb_graph.kg.build import SourceDataset, build_dataset, content_hash, load_shapes
@@ -28,10 +29,7 @@ from thb_graph.kg.validate import ValidationReport, ensure_valid, validate_sourc
 CONTENT_HASH_KEY = "content_hash"
 
 #: Media types of the extra files ``build_store`` accepts, by file extension.
-EXTRA_MEDIA_TYPES = {
-    ".nt": "application/n-triples",
-    ".ttl": "text/turtle",
-}
+EXTRA_MEDIA_TYPES = {f".{f.extension}": f.media_type for f in (formats.NTRIPLES, formats.TURTLE)}
 
 
 @dataclass

@@ -18,13 +18,16 @@ import threading
 from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.exceptions import MethodNotAllowed
 
+from thb_graph import formats
 from thb_graph.errors import (
     BadRequestError,
     NotFoundError,
     ShapeViolationError,
     TooLargeError,
+    UnknownFormatError,
     UnsupportedMediaTypeError,
 )
+from thb_graph.formats import Format
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.protocol import FORM, SPARQL_UPDATE
 from thb_graph.web import http, state
@@ -43,14 +46,15 @@ bp.after_request(http.secure)
 _EXTENSION_KEY = "thb_graph.writes"
 _lock = threading.Lock()
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
-#: What a refused write's report can be sent as, first is the default.
-_REPORT_TYPES = {
-    "application/json": None,
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "text/plain": None,
-}
+#: A refused write's report: the JSON error shape, the report graph, or its text; HTML for
+#: browsers (first is the default).
+_REPORT_FORMATS = (
+    Format("json", "application/json", "json", "JSON error", "page"),
+    formats.TURTLE,
+    formats.JSONLD,
+    formats.NTRIPLES,
+    Format("text", "text/plain", "txt", "Text", "page"),
+)
 
 
 # ---- SPARQL Update ----------------------------------------------------------------------
@@ -227,11 +231,15 @@ def _options(methods: str) -> Response:
 def _refused(error: ShapeViolationError) -> Response:
     """A 422 carrying the validation report in the form the client asked for."""
     report = error.report
-    ranges = negotiate.parse_accept(request.headers.get("Accept"))
-    wanted = max(_REPORT_TYPES, key=lambda t: negotiate.quality(ranges, t) if ranges else 0)
-    html = negotiate.quality(ranges, "text/html") if ranges else 0.0
-    rdf_format = _REPORT_TYPES[wanted]
-    if html >= negotiate.quality(ranges, wanted) and html > 0:
+    accept = request.headers.get("Accept")
+    try:
+        chosen, wanted = formats.negotiate(_REPORT_FORMATS, accept)
+    except UnknownFormatError:
+        chosen, wanted = _REPORT_FORMATS[0], _REPORT_FORMATS[0].media_type
+    rdf_format = chosen.rdflib
+    ranges = formats.parse_accept(accept)
+    html = formats.quality(ranges, "text/html") if ranges else 0.0
+    if html >= formats.quality(ranges, wanted) and html > 0:
         rdf_format, wanted = None, "text/html"
     if report is not None and rdf_format is not None:
         body = report.graph.serialize(format=rdf_format, encoding="utf-8")

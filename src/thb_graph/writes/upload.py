@@ -27,13 +27,14 @@ from xml.parsers import expat
 import pyoxigraph as ox
 from rdflib.term import Node
 
+from thb_graph import formats
 from thb_graph.errors import (
     BadRequestError,
     RdfSyntaxError,
     TooLargeError,
     UnsupportedMediaTypeError,
 )
-from thb_graph.kg.store.terms import to_rdflib
+from thb_graph.kg.store.terms import rdf_format, to_rdflib
 
 Triple = tuple[Node, Node, Node]
 
@@ -42,11 +43,10 @@ MAX_NESTING = 64
 
 #: Media types an upload may have (one graph each), with their parser format.
 UPLOAD_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
+    media_type: rdf_format(f.media_type)
+    for f in formats.RDF_TRIPLES
+    for media_type in (f.media_type, *f.media_aliases)
+    if media_type not in ("text/plain", "application/json")  # too vague to parse as RDF
 }
 
 _XML_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -10,16 +10,13 @@ from typing import Literal, Protocol
 
 from rdflib.term import Node
 
+from thb_graph import formats
+
 QueryKind = Literal["select", "ask", "graph"]
 
 #: Media types a store can dump or load whole datasets / graphs in.
-QUAD_MEDIA_TYPES = ("application/trig", "application/n-quads")
-TRIPLE_MEDIA_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/ld+json",
-)
+QUAD_MEDIA_TYPES = tuple(f.media_type for f in formats.RDF_QUADS)
+TRIPLE_MEDIA_TYPES = tuple(f.media_type for f in formats.RDF_TRIPLES)
 
 
 @dataclass

@@ -23,20 +23,11 @@ from rdflib.plugins.sparql.sparql import Query, QueryContext, Update
 from rdflib.plugins.sparql.update import evalUpdate
 from rdflib.term import IdentifiedNode, Node
 
+from thb_graph import formats
 from thb_graph.errors import BadRequestError, QueryRejectedError, QuerySyntaxError, StoreError
 from thb_graph.kg.store.base import QueryResult, Store
 from thb_graph.kg.store.terms import parse_quads, rdf_format
 
-#: rdflib serialiser names by media type.
-_RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
-_QUAD_FORMATS = {"trig", "nquads"}
 _REMOTE_OPERATIONS = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
 
 
@@ -131,11 +122,12 @@ class MemoryStore(Store):
     def dump(self, media_type: str, graph: str | None = None) -> bytes:
         """Serialise ``graph`` (or the union) in a triple format, or every graph in a quad one."""
         rdf_format(media_type)
-        name = _RDFLIB_FORMATS.get(media_type.split(";")[0].strip().lower())
-        if name is None:
+        fmt = formats.by_media_type(media_type, formats.GRAPH_ANSWERS)
+        if fmt is None or fmt.rdflib is None:
             raise StoreError(f"the memory store cannot write {media_type}")
+        name = fmt.rdflib
         with self._lock:
-            if name in _QUAD_FORMATS:
+            if fmt.quads:
                 source: Graph = self._ds
                 if graph is not None:
                     source = Dataset()

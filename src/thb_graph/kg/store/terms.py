@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from thb_graph import formats
 from thb_graph.errors import (
     BadRequestError,
     QuerySyntaxError,
@@ -71,9 +72,9 @@ def graph_node(iri: str) -> ox.NamedNode:
 
 def rdf_format(media_type: str) -> ox.RdfFormat:
     """The pyoxigraph format of a media type (parameters such as charset ignored)."""
+    known = formats.by_media_type(media_type, formats.GRAPH_ANSWERS)
     base = media_type.split(";", 1)[0].strip().lower()
-    aliases = {"application/x-turtle": "text/turtle", "application/json": "application/ld+json"}
-    fmt = ox.RdfFormat.from_media_type(aliases.get(base, base))
+    fmt = ox.RdfFormat.from_media_type(known.media_type if known is not None else base)
     if fmt is None or fmt == ox.RdfFormat.STREAMING_JSON_LD:
         raise UnsupportedMediaTypeError(f"unsupported RDF media type: {media_type}")
     return fmt
