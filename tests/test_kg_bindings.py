@@ -8,6 +8,7 @@ from rdflib.namespace import XSD
 
 from thb_graph.errors import BadRequestError
 from thb_graph.kg import bindings
+from thb_graph.kg.iris import checked_iri, is_absolute_iri
 
 
 @pytest.mark.parametrize(
@@ -24,7 +25,7 @@ from thb_graph.kg import bindings
     ],
 )
 def test_iris_that_could_break_out_of_angle_brackets_are_refused(iri):
-    assert not bindings.is_safe_iri(iri)
+    assert not is_absolute_iri(iri)
     with pytest.raises(BadRequestError):
         bindings.iri_term(iri)
 
@@ -58,3 +59,25 @@ def test_values_and_in_lists_hold_every_term():
     nodes = [URIRef("https://x.org/a"), Literal("b", lang="en")]
     assert bindings.values("v", nodes) == 'VALUES ?v { <https://x.org/a> "b"@en }'
     assert bindings.one_of("v", nodes) == '?v IN (<https://x.org/a>, "b"@en)'
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("https://w3id.org/thb-graph/id/actor/ocrteh", True),
+        ("urn:x-thb-graph:empty", True),
+        ("http://e/<x>", False),
+        ("a b", False),
+        ("", False),
+        ("relative/path", False),
+        ("1http://e/", False),
+        ("http://e/\u0000", False),
+    ],
+)
+def test_one_iri_check_serves_queries_writes_and_pages(text: str, ok: bool) -> None:
+    assert is_absolute_iri(text) is ok
+    if ok:
+        assert checked_iri(text) == text
+    else:
+        with pytest.raises(BadRequestError, match="not an IRI"):
+            checked_iri(text, "graph=")

@@ -15,23 +15,16 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from thb_graph.errors import BadRequestError
+from thb_graph.kg.iris import checked_iri
 
 #: Characters an IRIREF may not contain (SPARQL 1.1 grammar, production [139]).
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG_OK = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 _LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def is_safe_iri(iri: str) -> bool:
-    """True when ``iri`` is absolute and can be written between ``<`` and ``>`` as it is."""
-    return bool(iri) and ":" in iri and not _IRI_FORBIDDEN.search(iri)
-
-
 def iri_term(iri: str) -> str:
     """``<iri>``, or BadRequestError when the IRI holds characters an IRI may not hold."""
-    if not is_safe_iri(iri):
-        raise BadRequestError(f"not a valid IRI: {iri[:200]!r}")
-    return f"<{iri}>"
+    return f"<{checked_iri(iri, 'the IRI')}>"
 
 
 def literal_term(literal: Literal) -> str:

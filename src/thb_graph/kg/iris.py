@@ -6,8 +6,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from thb_graph.errors import BadRequestError
 from thb_graph.namespaces import DEFAULT_BASE_IRI
 
+#: An absolute IRI that can be written between ``<`` and ``>`` as it is (RFC 3987 scheme,
+#: none of the characters SPARQL and Turtle forbid in an IRI reference).
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*$")
 
 
@@ -87,3 +91,18 @@ class Iris:
 def is_valid_slug(slug: str) -> bool:
     """True when ``slug`` is of the readable form the project mints."""
     return bool(_SLUG_OK.match(slug))
+
+
+def is_absolute_iri(text: str) -> bool:
+    """True when ``text`` is an absolute IRI that can stand between ``<`` and ``>`` as it is:
+    the one check every IRI a client gives goes through."""
+    return _ABSOLUTE_IRI.fullmatch(text) is not None
+
+
+def checked_iri(text: str, what: str = "the value") -> str:
+    """``text`` when it is an absolute IRI, else BadRequestError naming ``what``."""
+    if not is_absolute_iri(text):
+        raise BadRequestError(
+            f'{what} is not an IRI (absolute, without spaces or <>"{{}}|^`\\): {text[:200]!r}'
+        )
+    return text

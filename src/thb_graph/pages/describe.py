@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from thb_graph.errors import NotFoundError
 from thb_graph.kg import bindings
-from thb_graph.kg.iris import Iris
+from thb_graph.kg.iris import Iris, is_absolute_iri
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DCTERMS, OWL, QB, RDF, RDFS, SKOS, THB
 from thb_graph.pages import figures
@@ -266,7 +266,7 @@ def describe(
     fallback: str = "en",
 ) -> Description:
     """Everything the page of ``iri`` shows; NotFoundError when the graph does not mention it."""
-    if not bindings.is_safe_iri(iri):
+    if not is_absolute_iri(iri):
         raise NotFoundError(f"no such entity: {iri[:200]}")
     subject = URIRef(iri)
     inferred_graph = iris.inferred_graph

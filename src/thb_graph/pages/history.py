@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from thb_graph.errors import BadRequestError
-from thb_graph.kg.iris import Iris
+from thb_graph.kg.iris import Iris, checked_iri
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DCTERMS, FOAF, PROV, RDF, VOID, XSD
 
@@ -64,7 +63,11 @@ def entity_history_query(iris: Iris, entity: str, *, limit: int = 50) -> str:
     The IRIs go in through ``VALUES`` as N-Triples terms of a checked IRI, never as text.
     """
     history = URIRef(iris.history_graph).n3()
-    return _ENTITY_HISTORY % (history, _checked_iri(entity).n3(), max(1, int(limit)))
+    return _ENTITY_HISTORY % (
+        history,
+        URIRef(checked_iri(entity, "the entity")).n3(),
+        max(1, int(limit)),
+    )
 
 
 def entity_history(store: Store, iris: Iris, entity: str, *, limit: int = 50) -> list[HistoryEntry]:
@@ -122,10 +125,3 @@ def _int(term: Node | None) -> int:
         return int(str(term)) if term is not None else 0
     except ValueError:
         return 0
-
-
-def _checked_iri(iri: str) -> URIRef:
-    """``iri`` as a URIRef, refused when it could not be written as an IRI term."""
-    if not iri or any(c in iri for c in '<>"{}|\\^` \n\r\t'):
-        raise BadRequestError(f"not an IRI: {iri!r}")
-    return URIRef(iri)

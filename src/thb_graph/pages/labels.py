@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from thb_graph.kg import bindings
+from thb_graph.kg.iris import is_absolute_iri
 from thb_graph.kg.store.base import Store
 from thb_graph.namespaces import DCTERMS, ELI, FOAF, RDFS, SDO, SKOS
 
@@ -93,7 +94,7 @@ def pick_label(
 
 def fetch_names(store: Store, iris: Iterable[str]) -> dict[str, list[tuple[URIRef, Literal]]]:
     """Every name of each IRI (all label predicates, all languages), in one query per batch."""
-    wanted = sorted({i for i in iris if bindings.is_safe_iri(i)})
+    wanted = sorted({i for i in iris if is_absolute_iri(i)})
     found: dict[str, list[tuple[URIRef, Literal]]] = defaultdict(list)
     for start in range(0, len(wanted), 400):
         batch = wanted[start : start + 400]

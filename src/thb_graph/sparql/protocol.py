@@ -18,6 +18,7 @@ from thb_graph.errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
+from thb_graph.kg.iris import checked_iri
 
 Params = Mapping[str, Sequence[str]]
 
@@ -103,10 +104,7 @@ def parse_request(
 
 def _iris(args: Params, form: Params, name: str) -> tuple[str, ...]:
     values = [*args.get(name, ()), *form.get(name, ())]
-    for value in values:
-        if not value.strip() or any(c in value for c in '<>" {}|\\^`'):
-            raise BadRequestError(f"{name} is not an IRI: {value!r}")
-    return tuple(dict.fromkeys(values))
+    return tuple(dict.fromkeys(checked_iri(value, name) for value in values))
 
 
 def _decode(body: bytes) -> str:

@@ -12,7 +12,6 @@ JSON-LD or N-Triples, or plain text. No CORS here: browsers of other origins nev
 
 from __future__ import annotations
 
-import re
 import threading
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -28,6 +27,7 @@ from thb_graph.errors import (
     UnsupportedMediaTypeError,
 )
 from thb_graph.formats import Format
+from thb_graph.kg.iris import checked_iri
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.protocol import FORM, SPARQL_UPDATE
 from thb_graph.web import http, state
@@ -45,7 +45,6 @@ bp.after_request(http.secure)
 
 _EXTENSION_KEY = "thb_graph.writes"
 _lock = threading.Lock()
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 #: A refused write's report: the JSON error shape, the report graph, or its text; HTML for
 #: browsers (first is the default).
 _REPORT_FORMATS = (
@@ -120,10 +119,7 @@ def _update_request(max_bytes: int) -> tuple[str, tuple[str, ...], tuple[str, ..
 
 
 def _iris(name: str, values: list[str]) -> tuple[str, ...]:
-    for value in values:
-        if not _ABSOLUTE_IRI.match(value):
-            raise BadRequestError(f"{name} is not an absolute IRI: {value!r}")
-    return tuple(dict.fromkeys(values))
+    return tuple(dict.fromkeys(checked_iri(value, name) for value in values))
 
 
 # ---- Graph Store Protocol -----------------------------------------------------------------
@@ -183,9 +179,7 @@ def _target_graph() -> str | None:
             "name exactly one graph: ?graph=IRI (or ?default for the default graph)"
         )
     iri = graphs[0]
-    if not _ABSOLUTE_IRI.match(iri):
-        raise BadRequestError(f"graph= is not an absolute IRI: {iri!r}")
-    return iri
+    return checked_iri(iri, "graph=")
 
 
 def _read_graph(graph: str | None) -> Response:
