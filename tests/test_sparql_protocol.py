@@ -11,7 +11,7 @@ from thb_graph.errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
-from thb_graph.sparql.protocol import QueryRequest, parse_request
+from thb_graph.sparql.protocol import QueryRequest, parse_request, parse_update_request
 
 Q = "SELECT * WHERE { ?s ?p ?o }"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -152,3 +152,53 @@ def test_conflicting_formats_are_a_bad_request() -> None:
 def test_other_methods_are_not_part_of_the_protocol() -> None:
     with pytest.raises(BadRequestError):
         parse("DELETE", args={"query": [Q]})
+
+
+# ---- update operation ----------------------------------------------------------------
+
+UPDATE = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def test_an_update_comes_from_a_form_or_a_direct_body_with_its_using_graphs() -> None:
+    form = parse_update_request(
+        FORM_TYPE, {}, {"update": [UPDATE], "using-graph-uri": ["urn:g", "urn:g"]}, b"",
+        max_update_bytes=1000,
+    )  # fmt: skip
+    assert (form.update, form.using, form.using_named) == (UPDATE, ("urn:g",), ())
+    direct = parse_update_request(
+        "application/sparql-update", {"using-named-graph-uri": ["urn:n"]}, {},
+        UPDATE.encode(), max_update_bytes=1000,
+    )  # fmt: skip
+    assert (direct.update, direct.using_named) == (UPDATE, ("urn:n",))
+
+
+@pytest.mark.parametrize(
+    ("mimetype", "args", "form", "body", "error", "words"),
+    [
+        (FORM_TYPE, {}, {"query": [Q]}, b"", BadRequestError, "does not run queries"),
+        (FORM_TYPE, {}, {"update": [UPDATE, UPDATE]}, b"", BadRequestError, "exactly one"),
+        (FORM_TYPE, {}, {"update": ["  "]}, b"", BadRequestError, "empty"),
+        ("text/plain", {}, {}, UPDATE.encode(), UnsupportedMediaTypeError, "POSTed as"),
+        ("application/sparql-update", {}, {}, b"\xff", BadRequestError, "not UTF-8"),
+        (FORM_TYPE, {}, {"update": [UPDATE * 100]}, b"", TooLargeError, "more than the limit"),
+        (
+            FORM_TYPE,
+            {},
+            {"update": [UPDATE], "using-graph-uri": ["a b"]},
+            b"",
+            BadRequestError,
+            "IRI",
+        ),
+    ],
+)
+def test_a_malformed_update_request_says_what_is_wrong(
+    mimetype: str,
+    args: dict[str, list[str]],
+    form: dict[str, list[str]],
+    body: bytes,
+    error: type[Exception],
+    words: str,
+) -> None:
+    with pytest.raises(error, match=words):
+        parse_update_request(mimetype, args, form, body, max_update_bytes=1000)

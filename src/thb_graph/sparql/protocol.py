@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Protocol, query operation: plain request values -> a :class:`QueryRequest`.
+"""The SPARQL 1.1 Protocol: plain request values -> a :class:`QueryRequest` or an
+:class:`UpdateRequest`.
 
 Knows nothing of any web framework: the caller passes the method, the URL parameters, the
 form fields, the headers and the raw body. Three ways in (SPARQL 1.1 Protocol §2.1):
@@ -112,3 +113,59 @@ def _decode(body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError as e:
         raise BadRequestError(f"the query is not UTF-8 text (byte {e.start})") from e
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """One update operation of the protocol (§2.2): the text and its USING graphs."""
+
+    update: str
+    using: tuple[str, ...]
+    using_named: tuple[str, ...]
+
+
+def parse_update_request(
+    mimetype: str,
+    args: Params,
+    form: Params,
+    body: bytes,
+    *,
+    max_update_bytes: int,
+) -> UpdateRequest:
+    """The update of a POST (a form with ``update=``, or ``application/sparql-update``).
+
+    Raises BadRequestError (a query, no update or two), UnsupportedMediaTypeError,
+    TooLargeError.
+    """
+    if "query" in args or "query" in form:
+        raise BadRequestError("the update endpoint does not run queries (query= given)")
+    if mimetype == FORM:
+        updates = [*args.get("update", ()), *form.get("update", ())]
+        using = [*args.get("using-graph-uri", ()), *form.get("using-graph-uri", ())]
+        named = [*args.get("using-named-graph-uri", ()), *form.get("using-named-graph-uri", ())]
+    elif mimetype == SPARQL_UPDATE:
+        try:
+            updates = [body.decode("utf-8"), *args.get("update", ())]
+        except UnicodeDecodeError as e:
+            raise BadRequestError(f"the update is not UTF-8 text (byte {e.start})") from e
+        using = list(args.get("using-graph-uri", ()))
+        named = list(args.get("using-named-graph-uri", ()))
+    else:
+        raise UnsupportedMediaTypeError(
+            f"an update is POSTed as {SPARQL_UPDATE} or {FORM}, not {mimetype or 'nothing'}"
+        )
+    if len(updates) != 1:
+        raise BadRequestError(f"exactly one update per request, got {len(updates)}")
+    text = updates[0]
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_update_bytes:
+        raise TooLargeError(
+            f"the update is {size} bytes, more than the limit of {max_update_bytes}"
+        )
+    if not text.strip():
+        raise BadRequestError("the update is empty")
+    return UpdateRequest(
+        text,
+        tuple(dict.fromkeys(checked_iri(v, "using-graph-uri") for v in using)),
+        tuple(dict.fromkeys(checked_iri(v, "using-named-graph-uri") for v in named)),
+    )

@@ -22,14 +22,12 @@ from thb_graph.errors import (
     BadRequestError,
     NotFoundError,
     ShapeViolationError,
-    TooLargeError,
     UnknownFormatError,
-    UnsupportedMediaTypeError,
 )
 from thb_graph.formats import Format
 from thb_graph.kg.iris import checked_iri
 from thb_graph.sparql import negotiate
-from thb_graph.sparql.protocol import FORM, SPARQL_UPDATE
+from thb_graph.sparql.protocol import FORM, parse_update_request
 from thb_graph.web import http, state
 from thb_graph.web.auth import authorise_write, require_writes_enabled
 from thb_graph.web.errors import render_error
@@ -66,7 +64,15 @@ def update() -> Response:
         return _options("POST, OPTIONS")
     settings = state().settings
     agent = authorise_write(settings, request.headers.get("Authorization"))
-    text, using, using_named = _update_request(settings.max_query_bytes)
+    is_form = request.mimetype == FORM
+    parsed = parse_update_request(
+        request.mimetype,
+        request.args.to_dict(flat=False),
+        request.form.to_dict(flat=False) if is_form else {},
+        request.get_data() if not is_form else b"",
+        max_update_bytes=settings.max_query_bytes,
+    )
+    text, using, using_named = parsed.update, parsed.using, parsed.using_named
     job = WriteJob("update", agent, update=text, using=using, using_named=using_named)
     outcome = state().writer().write(job)
     plan = outcome.plan
@@ -82,44 +88,6 @@ def update() -> Response:
         seconds=plan.seconds,
     )
     return _written(response, outcome)
-
-
-def _update_request(max_bytes: int) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    mimetype = request.mimetype
-    args = request.args.to_dict(flat=False)
-    if "query" in args:
-        raise BadRequestError("the update endpoint does not run queries (query= given)")
-    if mimetype == FORM:
-        form = request.form.to_dict(flat=False)
-        if "query" in form:
-            raise BadRequestError("the update endpoint does not run queries (query= given)")
-        updates = [*args.get("update", ()), *form.get("update", ())]
-        using = [*args.get("using-graph-uri", ()), *form.get("using-graph-uri", ())]
-        named = [*args.get("using-named-graph-uri", ()), *form.get("using-named-graph-uri", ())]
-    elif mimetype == SPARQL_UPDATE:
-        try:
-            updates = [request.get_data().decode("utf-8"), *args.get("update", ())]
-        except UnicodeDecodeError as e:
-            raise BadRequestError(f"the update is not UTF-8 text (byte {e.start})") from e
-        using = args.get("using-graph-uri", [])
-        named = args.get("using-named-graph-uri", [])
-    else:
-        raise UnsupportedMediaTypeError(
-            f"an update is POSTed as {SPARQL_UPDATE} or {FORM}, not {mimetype or 'nothing'}"
-        )
-    if len(updates) != 1:
-        raise BadRequestError(f"exactly one update per request, got {len(updates)}")
-    text = updates[0]
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > max_bytes:
-        raise TooLargeError(f"the update is {size} bytes, more than the limit of {max_bytes}")
-    if not text.strip():
-        raise BadRequestError("the update is empty")
-    return text, _iris("using-graph-uri", using), _iris("using-named-graph-uri", named)
-
-
-def _iris(name: str, values: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(checked_iri(value, name) for value in values))
 
 
 # ---- Graph Store Protocol -----------------------------------------------------------------
