@@ -30,7 +30,7 @@ from rdflib.plugins.sparql.parser import Prologue, Update1, parseQuery, parseUpd
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from thb_graph.errors import QueryRejectedError, QuerySyntaxError
-from thb_graph.kg.store.lexer import LexError, Token, tokens
+from thb_graph.kg.store.lexer import LexError, Token, token_list
 from thb_graph.sparql.protocol import QueryRequest
 
 QueryForm = Literal["select", "ask", "construct", "describe"]
@@ -89,7 +89,7 @@ def check_query(text: str, *, full: bool = False) -> CheckedQuery:
 
 
 def _check_tokens(text: str) -> CheckedQuery | None:
-    found = list(tokens(text))
+    found = list(token_list(text))
     _check_nesting(found)
     form: QueryForm | None = None
     declared: set[str] = set()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from thb_graph.kg.store.lexer import LexError, Token, tokens
+from thb_graph.kg.store.lexer import LexError, Token, token_list
 
 #: A pattern's constant terms (None for a variable), as the estimator receives them.
 Constants = tuple[ox.NamedNode | None, ox.NamedNode | None, ox.NamedNode | ox.Literal | None]
@@ -78,7 +78,7 @@ def order_joins(query: str, estimate: Callable[[Constants], int]) -> str:
     not handle.
     """
     try:
-        toks = list(tokens(query))
+        toks = list(token_list(query))
         prefixes, start = _prologue(toks)
         blocks = _Walker(toks, prefixes).blocks_from(start)
     except (_Unplannable, LexError, IndexError):

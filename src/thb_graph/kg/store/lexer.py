@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _STRINGS = [
@@ -89,6 +90,13 @@ def tokens(text: str) -> Iterator[Token]:
         pos += 1
 
 
+@lru_cache(maxsize=16)
+def token_list(text: str) -> tuple[Token, ...]:
+    """The tokens of ``text`` as a tuple, kept for the last few texts: the guard and the
+    join planner read the same query in one worker, and it is cut into tokens once."""
+    return tuple(tokens(text))
+
+
 def words(text: str) -> set[str]:
     """The bare words of ``text``, upper-cased (keywords and function names)."""
-    return {t.text.upper() for t in tokens(text) if t.kind == "word"}
+    return {t.text.upper() for t in token_list(text) if t.kind == "word"}
