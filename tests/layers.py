@@ -24,7 +24,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("kg",),
     ("__init__",),
     ("config",),
-    ("errors", "namespaces", "formats"),
+    ("formats",),
+    ("errors", "namespaces"),
 ]
 #: Only these parts may import a web framework or a command-line toolkit.
 ENTRY_POINTS = frozenset({"web", "cli", "__main__"})

@@ -7,90 +7,23 @@ the blueprints are listed here, once.
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
-from dataclasses import dataclass, field
 from importlib import import_module
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask
 
 from thb_graph.config import Settings
-from thb_graph.errors import ThbGraphError
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
-from thb_graph.sparql.answer import Answer, query_pool
-from thb_graph.sparql.cache import AnswerCache
-from thb_graph.sparql.executor import Executor
-from thb_graph.sparql.protocol import QueryRequest
 from thb_graph.web import http
+from thb_graph.web.app_state import AppState, state
 from thb_graph.web.errors import register_error_handlers
+from thb_graph.web.pages import template_context
 from thb_graph.web.replay import AnswerReplay
-from thb_graph.writes.transaction import Writer, isolated_writer
 
-log = logging.getLogger(__name__)
+__all__ = ["BLUEPRINTS", "AppState", "blueprints", "create_app", "state"]
 
 #: Every URL area, in registration order (module ``thb_graph.web.<name>`` holds ``bp``).
 BLUEPRINTS = ("meta", "endpoint", "entities", "browse", "downloads", "writes")
-
-
-@dataclass
-class AppState:
-    """What every view needs, kept on ``app.extensions["thb_graph"]``.
-
-    The query pool and the writer are made on first use in each process (a pool does not
-    survive a fork), and :meth:`close` stops them.
-    """
-
-    settings: Settings
-    store: Store
-    iris: Iris
-    answers: AnswerCache = field(default_factory=AnswerCache)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _pool: tuple[int, Executor[QueryRequest, Answer]] | None = field(default=None, repr=False)
-    _writer: tuple[int, Writer] | None = field(default=None, repr=False)
-
-    def queries(self) -> Executor[QueryRequest, Answer]:
-        """The query worker pool of this process."""
-        found = self._pool
-        if found is not None and found[0] == os.getpid():
-            return found[1]
-        with self._lock:
-            if self._pool is None or self._pool[0] != os.getpid():
-                pool = query_pool(
-                    self.store,
-                    workers=self.settings.workers,
-                    max_rows=self.settings.max_result_rows,
-                )
-                self._pool = (os.getpid(), pool)
-                threading.Thread(target=_prestart, args=(pool,), daemon=True).start()
-            return self._pool[1]
-
-    def writer(self) -> Writer:
-        """The writer of this process (writes are serialised across processes by a lock)."""
-        found = self._writer
-        if found is not None and found[0] == os.getpid():
-            return found[1]
-        with self._lock:
-            if self._writer is None or self._writer[0] != os.getpid():
-                self._writer = (os.getpid(), isolated_writer(self.settings, self.store))
-            return self._writer[1]
-
-    def close(self) -> None:
-        """Stop the query workers and the write planner this process started."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-            writer, self._writer = self._writer, None
-        if pool is not None and pool[0] == os.getpid():
-            pool[1].close()
-        if writer is not None and writer[0] == os.getpid():
-            writer[1].close()
-        self.answers.clear()
-
-
-def state() -> AppState:
-    """The AppState of the running app."""
-    return current_app.extensions["thb_graph"]  # type: ignore[no-any-return]
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -113,6 +46,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.after_request(replay.keep)
     app.after_request(http.finish)
     app.before_request(http.start_timer)
+    app.context_processor(template_context)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.wsgi_app = replay  # type: ignore[method-assign]
@@ -122,10 +56,3 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 def blueprints() -> list[Blueprint]:
     """The blueprints of every URL area, in registration order."""
     return [import_module(f"thb_graph.web.{name}").bp for name in BLUEPRINTS]
-
-
-def _prestart(pool: Executor[QueryRequest, Answer]) -> None:
-    try:
-        pool.prestart()
-    except ThbGraphError as e:  # the first query will say what is wrong
-        log.warning("could not start a query worker ahead of time: %s", e.message)

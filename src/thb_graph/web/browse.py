@@ -18,7 +18,8 @@ from thb_graph.namespaces import RDF
 from thb_graph.pages import overview
 from thb_graph.pages.entity import Namer, Triple
 from thb_graph.pages.labels import IndexCache, LabelIndex
-from thb_graph.web import meta, pages, state, urls
+from thb_graph.web import meta, pages, urls
+from thb_graph.web.app_state import state
 from thb_graph.web.entities import breakdown_chart
 
 bp = Blueprint("browse", __name__)

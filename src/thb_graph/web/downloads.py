@@ -22,7 +22,8 @@ from thb_graph.errors import NotFoundError
 from thb_graph.export.context import compact_jsonld
 from thb_graph.export.dump import FORMATS, export
 from thb_graph.formats import Format
-from thb_graph.web import pages, state
+from thb_graph.web import pages
+from thb_graph.web.app_state import state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
 

@@ -17,7 +17,8 @@ from thb_graph.sparql import negotiate
 from thb_graph.sparql.cache import etag_of
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
-from thb_graph.web import http, meta, state
+from thb_graph.web import http, meta
+from thb_graph.web.app_state import state
 from thb_graph.web.replay import CACHE_HEADER, answer_key_of_request, mark_answer_reusable
 
 bp = Blueprint("endpoint", __name__)

@@ -21,11 +21,11 @@ from thb_graph.export.dump import export
 from thb_graph.pages.describe import MAX_HISTORY, describe, description_graph
 from thb_graph.pages.entity import Breakdown, Description, Namer
 from thb_graph.pages.ontology_doc import document_ontology
-from thb_graph.web import i18n, pages, state, urls
+from thb_graph.web import i18n, pages, urls
+from thb_graph.web.app_state import state
 from thb_graph.web.charts import Bar, bar_chart, describe_bars
 
 bp = Blueprint("entities", __name__)
-bp.app_context_processor(pages.template_context)
 
 PAGE_EXTS = ("html", *pages.RDF_EXTS, "csv")
 _EXPORT_NAMES = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "xml"}

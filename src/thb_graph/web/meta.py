@@ -16,7 +16,8 @@ from thb_graph import formats
 from thb_graph.kg.store.base import QueryResult
 from thb_graph.sparql import negotiate, results
 from thb_graph.sparql.describe import void_description
-from thb_graph.web import http, state
+from thb_graph.web import http
+from thb_graph.web.app_state import state
 
 bp = Blueprint("meta", __name__)
 bp.after_request(http.secure)

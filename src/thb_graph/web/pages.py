@@ -23,7 +23,8 @@ from thb_graph import formats
 from thb_graph.errors import BadRequestError, UnknownFormatError
 from thb_graph.export.context import ContextCache, compact_jsonld
 from thb_graph.formats import Format
-from thb_graph.web import http, i18n, state, urls
+from thb_graph.web import http, i18n, urls
+from thb_graph.web.app_state import state
 
 #: The representations of a page, by file extension (ties in Accept go to this order).
 FORMATS: dict[str, Format] = {

@@ -16,7 +16,7 @@ from flask import g, request, url_for
 from thb_graph.kg.build import prefixes_for
 from thb_graph.kg.iris import Iris
 from thb_graph.pages.entity import Term
-from thb_graph.web import state
+from thb_graph.web.app_state import state
 
 _PATH_SAFE = "/:@-._~!$&'()*+,;="
 

@@ -28,7 +28,8 @@ from thb_graph.formats import Format
 from thb_graph.kg.iris import checked_iri
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.protocol import FORM, parse_update_request
-from thb_graph.web import http, state
+from thb_graph.web import http
+from thb_graph.web.app_state import state
 from thb_graph.web.auth import authorise_write, require_writes_enabled
 from thb_graph.web.errors import render_error
 from thb_graph.writes.transaction import (
