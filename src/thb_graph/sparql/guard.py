@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urljoin
@@ -144,6 +144,8 @@ class CheckedUpdate:
     using: tuple[str, ...] = ()
     using_named: tuple[str, ...] = ()
     has_with: bool = False
+    #: rdflib's parse tree, so that whoever runs the update does not parse it again.
+    tree: Any = field(default=None, compare=False, repr=False)
 
 
 def check_update(text: str) -> CheckedUpdate:
@@ -176,6 +178,7 @@ def check_update(text: str) -> CheckedUpdate:
         using=using,
         using_named=named,
         has_with=any(dict.get(op, "withClause") is not None for op in ops),
+        tree=tree,
     )
 
 

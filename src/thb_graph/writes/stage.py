@@ -27,7 +27,6 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql import update as rdflib_update
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.evaluate import evalPart
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
@@ -111,7 +110,7 @@ def apply_update(
             details=["nothing outside the dataset is ever fetched or read"],
         )
     try:
-        parsed = translateUpdate(parseUpdate(text))
+        parsed = translateUpdate(checked.tree)
     except (ParseBaseException, RecursionError) as e:  # check_update parsed it already
         raise QueryRejectedError(f"the update cannot be evaluated: {e}") from e
     for op in parsed.algebra:
