@@ -25,7 +25,7 @@ from rdflib.term import IdentifiedNode, Node
 
 from thb_graph.errors import BadRequestError, QueryRejectedError, QuerySyntaxError, StoreError
 from thb_graph.kg.store.base import QueryResult, Store
-from thb_graph.kg.store.terms import parse_quads, rdf_format
+from thb_graph.kg.store.terms import escape_error, parse_quads, rdf_format
 
 #: rdflib serialiser names by media type.
 _RDFLIB_FORMATS = {
@@ -282,6 +282,8 @@ def _parse(text: str, parse: Callable[[str], Any], translate: Callable[[Any], An
             line=e.lineno,
             column=e.col,
         ) from e
+    except (ValueError, OverflowError) as e:  # a \U escape beyond U+10FFFF
+        raise escape_error(text, e) from e
     except Exception as e:  # rdflib raises a bare Exception for an unknown prefix
         if "Unknown namespace prefix" not in str(e):
             raise

@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from thb_graph.errors import (
     BadRequestError,
+    QueryRejectedError,
     QuerySyntaxError,
     RdfSyntaxError,
     StoreError,
@@ -92,6 +93,38 @@ def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     message = str(error.msg if error.msg else error)
     line, column = syntax_position(message)
     return QuerySyntaxError(f"SPARQL syntax error: {message}", line=line, column=column)
+
+
+#: A ``\\u``/``\\U`` escape as rdflib's SPARQL parser reads it (before the grammar).
+_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+
+def escape_error(text: str, error: Exception) -> QuerySyntaxError:
+    """A QuerySyntaxError for a ``\\U`` escape beyond U+10FFFF, at the first such escape
+    (rdflib reports it as a bare ValueError, before its grammar sees the text)."""
+    for match in _ESCAPE.finditer(text):
+        if int(match.group(1), 16) > 0x10FFFF:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            return QuerySyntaxError(
+                f"syntax error at line {line}, column {column}: the escape {match.group(0)} "
+                "is not a Unicode code point (the last is \\U0010FFFF)",
+                line=line,
+                column=column,
+            )
+    return QuerySyntaxError(f"SPARQL syntax error: {error}")
+
+
+def evaluation_error(error: Exception) -> QuerySyntaxError | QueryRejectedError | StoreError:
+    """The domain error for what pyoxigraph raises while it parses or evaluates a query's
+    text: a ValueError is a malformed term in the text (a language tag...), a RuntimeError
+    about a custom function is a call this store cannot make; anything else is the store's."""
+    message = str(error)
+    if isinstance(error, ValueError):
+        return QuerySyntaxError(f"SPARQL syntax error: {message}")
+    if "custom function" in message and "not supported" in message:
+        return QueryRejectedError(f"{message}: this endpoint knows no such function")
+    return StoreError(f"the query failed: {message}")
 
 
 def rdf_syntax_error(error: SyntaxError, what: str = "RDF") -> RdfSyntaxError:
