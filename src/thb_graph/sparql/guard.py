@@ -31,7 +31,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from thb_graph.errors import QueryRejectedError, QuerySyntaxError
 from thb_graph.kg.store.lexer import LexError, Token, tokens
-from thb_graph.kg.store.terms import escape_error
+from thb_graph.kg.store.terms import bad_escape, escape_error
 from thb_graph.sparql.protocol import QueryRequest
 
 QueryForm = Literal["select", "ask", "construct", "describe"]
@@ -80,6 +80,8 @@ def check_query(text: str, *, full: bool = False) -> CheckedQuery:
     rdflib's grammar and judged on the parse tree (the store then parses what passes, and
     reports any syntax error the tokens could not see). ``full`` forces the full parse.
     """
+    if (error := bad_escape(text)) is not None:
+        raise error
     if full:
         return _check_cached(text)
     try:
@@ -155,6 +157,8 @@ def check_update(text: str) -> CheckedUpdate:
     """Parse an update and refuse what could reach outside the store: ``LOAD`` (it fetches
     a URL), ``SERVICE`` anywhere, undeclared prefixes. ``USING`` graphs are returned for the
     caller to check against the store, like ``FROM`` of a query."""
+    if (error := bad_escape(text)) is not None:
+        raise error
     try:
         tree = parseUpdate(text)
     except ParseBaseException as e:

@@ -99,20 +99,30 @@ def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
 _ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
 
 
-def escape_error(text: str, error: Exception) -> QuerySyntaxError:
-    """A QuerySyntaxError for a ``\\U`` escape beyond U+10FFFF, at the first such escape
-    (rdflib reports it as a bare ValueError, before its grammar sees the text)."""
+def bad_escape(text: str) -> QuerySyntaxError | None:
+    """A QuerySyntaxError at the first ``\\u``/``\\U`` escape of ``text`` that names no
+    character (a surrogate, or beyond U+10FFFF), else None. rdflib raises a bare ValueError
+    for the second and lets the first through to fail as it is written out."""
+    if "\\" not in text:
+        return None
     for match in _ESCAPE.finditer(text):
-        if int(match.group(1), 16) > 0x10FFFF:
+        point = int(match.group(1), 16)
+        if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
             line = text.count("\n", 0, match.start()) + 1
             column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
             return QuerySyntaxError(
                 f"syntax error at line {line}, column {column}: the escape {match.group(0)} "
-                "is not a Unicode code point (the last is \\U0010FFFF)",
+                "is not a Unicode character (surrogates and code points past U+10FFFF"
+                " are not)",
                 line=line,
                 column=column,
             )
-    return QuerySyntaxError(f"SPARQL syntax error: {error}")
+    return None
+
+
+def escape_error(text: str, error: Exception) -> QuerySyntaxError:
+    """The syntax error for rdflib's bare ValueError while expanding escapes."""
+    return bad_escape(text) or QuerySyntaxError(f"SPARQL syntax error: {error}")
 
 
 def evaluation_error(error: Exception) -> QuerySyntaxError | QueryRejectedError | StoreError:
