@@ -153,10 +153,11 @@ class CheckedUpdate:
     has_with: bool = False
 
 
-def check_update(text: str) -> CheckedUpdate:
+def check_update(text: str, *, base: str | None = None) -> CheckedUpdate:
     """Parse an update and refuse what could reach outside the store: ``LOAD`` (it fetches
     a URL), ``SERVICE`` anywhere, undeclared prefixes. ``USING`` graphs are returned for the
-    caller to check against the store, like ``FROM`` of a query."""
+    caller to check against the store, like ``FROM`` of a query, resolved against the
+    update's ``BASE`` or else ``base``."""
     if (error := bad_escape(text)) is not None:
         raise error
     try:
@@ -168,7 +169,6 @@ def check_update(text: str) -> CheckedUpdate:
     except (ValueError, OverflowError) as e:
         raise escape_error(text, e) from e
     prefixes: dict[str, str] = {}
-    base: str | None = None
     for prologue in dict.get(tree, "prologue") or ():
         found, found_base = _prologue(prologue)
         prefixes.update(found)
