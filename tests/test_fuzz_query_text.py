@@ -29,8 +29,8 @@ TOKEN = "fuzz-text-token-5e21"  # noqa: S105 - a test token
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 #: Longest any text may take to be answered (queries stop after 2 s, writes after 5 s).
 BOUND_S = 10.0
-QUERY_EXAMPLES = 1000
-UPDATE_EXAMPLES = 400
+QUERY_EXAMPLES = 600
+UPDATE_EXAMPLES = 250
 
 #: Texts tried and their answers by status, per store, for the record.
 TRIED: Counter[str] = Counter()
@@ -206,7 +206,7 @@ def test_no_update_text_gets_a_5xx_or_hangs(text_client: FlaskClient, text: str)
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("SELECT * WHERE { ?s ?p ?o FILTER(<http://example.org/f>(?o)) }", None),
+        ("SELECT * WHERE { ?s ?p ?o\n FILTER(<http://example.org/f>(?o)) }", (2, 9)),
         ('SELECT * WHERE { ?s ?p "x"@e-- }', None),
         ('SELECT ("\\UFFFFFFFF" AS ?x) {}', (1, 10)),
         ("SELECT (<urn:x:\\uD800> AS ?x) {}", (1, 16)),
@@ -229,3 +229,17 @@ def test_the_texts_that_once_answered_500_are_400_with_a_message(
     assert body["ok"] is False and body["error"]
     if where is not None:
         assert (body["line"], body["column"]) == where
+
+
+def test_an_unknown_function_is_placed_where_it_is_called_even_by_a_prefixed_name() -> None:
+    from thb_graph.errors import QueryRejectedError
+    from thb_graph.kg.store.terms import evaluation_error
+
+    refused = RuntimeError("The custom function <http://example.org/ns#f> is not supported")
+    error = evaluation_error(
+        refused, "PREFIX ex: <http://example.org/ns#>\nSELECT (ex:f (1) AS ?x) {}"
+    )
+    assert isinstance(error, QueryRejectedError)
+    assert (error.line, error.column) == (2, 9)  # type: ignore[attr-defined]
+    assert "line 2, column 9" in error.message
+    assert type(evaluation_error(RuntimeError("disk on fire"))).__name__ == "StoreError"

@@ -105,7 +105,7 @@ class OxigraphStore(Store):
         except OSError as e:
             raise StoreError(f"the query failed: {e}") from e
         except (ValueError, RuntimeError) as e:
-            raise evaluation_error(e) from e
+            raise evaluation_error(e, query) from e
 
     def _matches(self, constants: Constants) -> int:
         """Quads matching a pattern's constants, counted up to join_order.CAP."""

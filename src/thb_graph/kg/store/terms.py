@@ -125,16 +125,43 @@ def escape_error(text: str, error: Exception) -> QuerySyntaxError:
     return bad_escape(text) or QuerySyntaxError(f"SPARQL syntax error: {error}")
 
 
-def evaluation_error(error: Exception) -> QuerySyntaxError | QueryRejectedError | StoreError:
+def evaluation_error(
+    error: Exception, text: str = ""
+) -> QuerySyntaxError | QueryRejectedError | StoreError:
     """The domain error for what pyoxigraph raises while it parses or evaluates a query's
     text: a ValueError is a malformed term in the text (a language tag...), a RuntimeError
-    about a custom function is a call this store cannot make; anything else is the store's."""
+    about a custom function is a call this store cannot make (placed in ``text`` when it can
+    be found there); anything else is the store's."""
     message = str(error)
     if isinstance(error, ValueError):
         return QuerySyntaxError(f"SPARQL syntax error: {message}")
-    if "custom function" in message and "not supported" in message:
-        return QueryRejectedError(f"{message}: this endpoint knows no such function")
-    return StoreError(f"the query failed: {message}")
+    called = _CUSTOM_FUNCTION.search(message)
+    if called is None:
+        return StoreError(f"the query failed: {message}")
+    line, column = _call_position(text, called.group(1))
+    where = f" at line {line}, column {column}" if line else ""
+    rejected = QueryRejectedError(
+        f"unknown function <{called.group(1)}>{where}: this endpoint cannot call it"
+    )
+    rejected.line, rejected.column = line, column  # type: ignore[attr-defined]
+    return rejected
+
+
+_CUSTOM_FUNCTION = re.compile(r"custom function <([^>]*)> is not supported")
+
+
+def _call_position(text: str, iri: str) -> tuple[int | None, int | None]:
+    """Line and column of the call of ``iri`` in ``text``: written in full, or as a
+    prefixed name ending in its local name."""
+    local = re.split(r"[#/:]", iri)[-1]
+    found = text.find(f"<{iri}>")
+    if found < 0 and local:
+        match = re.search(rf"[\w.-]*:{re.escape(local)}\s*\(", text)
+        found = match.start() if match else -1
+    if found < 0:
+        return None, None
+    line = text.count("\n", 0, found) + 1
+    return line, found - (text.rfind("\n", 0, found) + 1) + 1
 
 
 def rdf_syntax_error(error: SyntaxError, what: str = "RDF") -> RdfSyntaxError:
