@@ -243,3 +243,31 @@ def test_an_unknown_function_is_placed_where_it_is_called_even_by_a_prefixed_nam
     assert (error.line, error.column) == (2, 9)  # type: ignore[attr-defined]
     assert "line 2, column 9" in error.message
     assert type(evaluation_error(RuntimeError("disk on fire"))).__name__ == "StoreError"
+
+
+#: Texts that parse but that rdflib's evaluator could not compute (it raised instead of
+#: leaving a value unbound): each once answered 500 on the in-memory store.
+EVALUATOR_TEXTS = [
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999",
+    "SELECT * WHERE { ?s ?p ?o } OFFSET 99999999999999999999999",
+    "SELECT (MAX(?o) AS ?m) (AVG(?o) AS ?a) (SUM(?o) AS ?s) { ?s ?p ?o }",
+    "SELECT (SUM(?o) AS ?x) { ?s ?p ?o } HAVING (?s)",
+    "SELECT (STRLANG('x', 'e--') AS ?l) {}",
+    'SELECT ("2020-01-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+    ' + "P99999999999999Y"^^<http://www.w3.org/2001/XMLSchema#duration> AS ?x) {}',
+    'SELECT * { ?s ?p ?o FILTER("9999999999-01-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+    " > NOW()) }",
+    'SELECT ("abc"^^<http://www.w3.org/2001/XMLSchema#integer> + 1 AS ?y) {}',
+]
+
+
+@pytest.mark.parametrize("text", EVALUATOR_TEXTS)
+def test_what_the_evaluator_cannot_compute_is_answered_not_a_500(
+    text_client: FlaskClient, text: str
+) -> None:
+    response = text_client.post(
+        "/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code in (200, 400), response.data[:300]
+    if response.status_code == 400:
+        assert response.get_json()["error"]
