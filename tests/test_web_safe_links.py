@@ -110,8 +110,20 @@ def test_the_entity_page_shows_hostile_iris_as_text_and_safe_ones_as_links(
         "/search?q=OCRTEH",
         "/",
         "/ontology",
+        "/download/",
+        "/sparql",
     ],
-    ids=["entity", "resource", "class", "superclass", "search", "home", "ontology"],
+    ids=[
+        "entity",
+        "resource",
+        "class",
+        "superclass",
+        "search",
+        "home",
+        "ontology",
+        "downloads",
+        "query-editor",
+    ],
 )
 def test_no_page_links_to_an_unsafe_scheme(client: FlaskClient, path: str) -> None:
     doc = html(client, path)
