@@ -74,3 +74,22 @@ def test_a_shared_link_reopens_the_query(page, live_server: LiveServer) -> None:
     page.wait_for_selector(".yasqe .CodeMirror")
     assert _editor_query(page) == query
     assert page.thb_errors == []
+
+
+def test_result_iris_of_unsafe_schemes_are_text_not_links(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    query = (
+        "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <JavaScript:alert(2)>"
+        " <data:text/html,x> <vbscript:x> <https://example.org/ok> } }"
+    )
+    page.goto(f"{live_server.url}/sparql?query={quote(query)}")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr", timeout=20000)
+    table = page.locator(".yasr table.dataTable tbody")
+    assert "javascript:alert(1)" in table.inner_text()
+    hrefs = page.evaluate(
+        "Array.from(document.querySelectorAll('#yasgui a[href]'), a => a.protocol)"
+    )
+    assert set(hrefs) <= {"http:", "https:", "mailto:"}, hrefs
+    assert page.locator(".yasr table.dataTable tbody a[href='https://example.org/ok']").count() == 1
+    assert page.thb_errors == []

@@ -2,15 +2,17 @@
 
 Uses the session-wide ``live_server`` (conftest). Protocol details over the wire, the
 loopback canary that SERVICE/FROM/LOAD must never contact, a timeout that really stops the
-work while the server keeps answering, and SPARQLWrapper and rdflib's SPARQLStore running
-every named query and getting the answers of an in-process run.
+work while the server keeps answering, and SPARQLWrapper (its defaults included), rdflib's
+SPARQLStore and curl running every named query and getting the answers of an in-process run.
 """
 
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -22,10 +24,11 @@ import pytest
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import Result
 from rdflib.term import Node
 from SPARQLWrapper import JSON, XML, SPARQLWrapper
 
-from conftest import LiveServer, free_port
+from conftest import LiveServer, free_port, require_part
 from thb_graph.config import Settings, load_settings
 from thb_graph.kg.load import build_store
 from thb_graph.kg.queries import Example, load_examples
@@ -315,13 +318,23 @@ def test_sparqlwrapper_gets_the_in_process_answers(
     live_server: LiveServer, local_store: Store, example: Example
 ) -> None:
     expected = local_store.query(example.query)
+    # Its defaults first, as a user copies a query: GET, XML results, the query form
+    # guessed from the text (a guess that the shipped comments must not mislead).
+    client = SPARQLWrapper(live_server.url + "/sparql")
+    client.setQuery(example.query)
+    assert not client.isSparqlUpdateRequest()
+    answer = client.query().response.read()
+    parsed = Result.parse(io.BytesIO(answer), format="xml")
+    if expected.kind == "ask":
+        assert parsed.askAnswer == expected.boolean
+    else:
+        names = [str(v) for v in parsed.vars or []]
+        assert _canonical(list(parsed), names, example.query) == _canonical(
+            expected.rows, expected.variables, example.query
+        ), "SPARQLWrapper with its defaults"
     for method, fmt in (("GET", JSON), ("POST", XML)):
         client = SPARQLWrapper(live_server.url + "/sparql")
         client.setQuery(example.query)
-        # SPARQLWrapper guesses the query form with a regular expression that skips only
-        # every other leading comment line, so a word like "created" in a description
-        # makes it send the query as an update; state the form instead of letting it guess.
-        client.queryType = expected.kind.upper() if expected.kind != "graph" else "CONSTRUCT"
         client.setMethod(method)
         client.setReturnFormat(fmt)
         converted = client.query().convert()
@@ -349,17 +362,40 @@ def test_rdflib_sparqlstore_gets_the_in_process_answers(
     live_server: LiveServer, local_store: Store, example: Example
 ) -> None:
     expected = local_store.query(example.query)
-    remote = Graph(store=SPARQLStore(query_endpoint=live_server.url + "/sparql", method="POST"))
-    result = remote.query(example.query)
+    for options in ({}, {"method": "POST"}):  # its defaults (GET, XML results), then POST
+        remote = Graph(store=SPARQLStore(query_endpoint=live_server.url + "/sparql", **options))
+        result = remote.query(example.query)
+        if expected.kind == "ask":
+            assert bool(result.askAnswer) == expected.boolean
+        elif expected.kind == "select":
+            variables = [str(v) for v in result.vars or []]
+            assert variables == list(expected.variables)
+            got = _canonical(list(result), variables, example.query)
+            assert got == _canonical(expected.rows, expected.variables, example.query), options
+        else:
+            assert len(result.graph or []) == len(set(expected.triples))
+
+
+@pytest.mark.parametrize("example", examples(), ids=lambda e: e.name)
+def test_curl_gets_the_in_process_answers(
+    live_server: LiveServer, local_store: Store, example: Example
+) -> None:
+    expected = local_store.query(example.query)
+    require_part(shutil.which("curl") is not None, "curl is not installed")
+    done = subprocess.run(
+        ["curl", "-sS", "--fail-with-body", "-H", "Accept: application/sparql-results+json",
+         "--data-urlencode", "query@-", live_server.url + "/sparql"],
+        input=example.query.encode(), capture_output=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    parsed = Result.parse(io.BytesIO(done.stdout), format="json")
     if expected.kind == "ask":
-        assert bool(result.askAnswer) == expected.boolean
-    elif expected.kind == "select":
-        variables = [str(v) for v in result.vars or []]
-        assert variables == list(expected.variables)
-        got = _canonical(list(result), variables, example.query)
-        assert got == _canonical(expected.rows, expected.variables, example.query)
+        assert parsed.askAnswer == expected.boolean
     else:
-        assert len(result.graph or []) == len(set(expected.triples))
+        names = [str(v) for v in parsed.vars or []]
+        assert _canonical(list(parsed), names, example.query) == _canonical(
+            expected.rows, expected.variables, example.query
+        )
 
 
 # ---- start-up ---------------------------------------------------------------------------

@@ -73,7 +73,7 @@ JSONLD = Format(
 )  # fmt: skip
 RDFXML = Format(
     "xml", "application/rdf+xml", "rdf", "RDF/XML", "triples", "xml", "RDF_XML",
-    names=("rdfxml", "rdf+xml"),
+    names=("rdfxml", "rdf+xml", "owl"),
 )  # fmt: skip
 TRIG = Format("trig", "application/trig", "trig", "TriG", "quads", "trig", "TriG")
 NQUADS = Format(

@@ -65,6 +65,10 @@ class Iris:
         """The named graph holding the PROV history of writes."""
         return self.graph("history")
 
+    def posted_graph(self, token: str) -> str:
+        """The IRI of a graph a Graph Store POST to the store itself creates."""
+        return self.graph(f"posted/{token}")
+
     def data_graph(self, stem: str) -> str:
         """The named graph of the data file ``data/{stem}.ttl``."""
         return self.graph(f"data/{stem}")

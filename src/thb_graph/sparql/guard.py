@@ -31,6 +31,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from thb_graph.errors import QueryRejectedError, QuerySyntaxError
 from thb_graph.kg.store.lexer import LexError, Token, token_list
+from thb_graph.kg.store.terms import bad_escape, escape_error
 from thb_graph.sparql.protocol import QueryRequest
 
 QueryForm = Literal["select", "ask", "construct", "describe"]
@@ -79,6 +80,8 @@ def check_query(text: str, *, full: bool = False) -> CheckedQuery:
     rdflib's grammar and judged on the parse tree (the store then parses what passes, and
     reports any syntax error the tokens could not see). ``full`` forces the full parse.
     """
+    if (error := bad_escape(text)) is not None:
+        raise error
     if full:
         return _check_cached(text)
     try:
@@ -119,20 +122,24 @@ def _check_tokens(text: str) -> CheckedQuery | None:
 MAX_NESTING = 64
 
 
+#: Unary operators (``!``, ``-``, ``+``, a path's ``^``): each one in a row nests one level.
+_UNARY = frozenset({"!", "-", "+", "^"})
+
+
 def _check_nesting(found: list[Token]) -> None:
     depth = 0
+    run = 0
     for token in found:
-        if token.kind != "punct":
-            continue
-        if token.text in "{([":
+        run = run + 1 if token.text in _UNARY else 0
+        if token.kind == "punct" and token.text in "{([":
             depth += 1
-            if depth > MAX_NESTING:
-                raise QueryRejectedError(
-                    f"the query is nested more than {MAX_NESTING} levels deep "
-                    f"(at offset {token.start}); this endpoint refuses deeper nesting"
-                )
-        elif token.text in "})]":
+        elif token.kind == "punct" and token.text in "})]":
             depth -= 1
+        if depth + run > MAX_NESTING:
+            raise QueryRejectedError(
+                f"the query is nested more than {MAX_NESTING} levels deep "
+                f"(at offset {token.start}); this endpoint refuses deeper nesting"
+            )
 
 
 @dataclass(frozen=True)
@@ -148,18 +155,22 @@ class CheckedUpdate:
     tree: Any = field(default=None, compare=False, repr=False)
 
 
-def check_update(text: str) -> CheckedUpdate:
+def check_update(text: str, *, base: str | None = None) -> CheckedUpdate:
     """Parse an update and refuse what could reach outside the store: ``LOAD`` (it fetches
     a URL), ``SERVICE`` anywhere, undeclared prefixes. ``USING`` graphs are returned for the
-    caller to check against the store, like ``FROM`` of a query."""
+    caller to check against the store, like ``FROM`` of a query, resolved against the
+    update's ``BASE`` or else ``base``."""
+    if (error := bad_escape(text)) is not None:
+        raise error
     try:
         tree = parseUpdate(text)
     except ParseBaseException as e:
         raise _syntax_error(_update_error(text, e)) from e
     except RecursionError as e:
         raise QueryRejectedError("the update is nested too deeply to be checked") from e
+    except (ValueError, OverflowError) as e:
+        raise escape_error(text, e) from e
     prefixes: dict[str, str] = {}
-    base: str | None = None
     for prologue in dict.get(tree, "prologue") or ():
         found, found_base = _prologue(prologue)
         prefixes.update(found)
@@ -237,6 +248,8 @@ def _check_cached(text: str) -> CheckedQuery:
         raise _syntax_error(e) from e
     except RecursionError as e:
         raise QueryRejectedError("the query is nested too deeply to be checked") from e
+    except (ValueError, OverflowError) as e:
+        raise escape_error(text, e) from e
     prologue, query = tree[0], tree[1]
     prefixes, base = _prologue(prologue)
     for node in _walk(query):
@@ -308,7 +321,7 @@ def _resolve(term: Any, prefixes: dict[str, str], base: str | None) -> str:
 def _refuse_if_update(text: str) -> None:
     try:
         update = parseUpdate(text)
-    except (ParseBaseException, RecursionError):
+    except (ParseBaseException, RecursionError, ValueError, OverflowError):
         return
     ops = dict.get(update, "request") or ()
     names = sorted({op.name for op in ops if isinstance(op, CompValue)})

@@ -141,6 +141,7 @@ def template_context() -> dict[str, Any]:
         "lang_switch_url": lang_switch_url,
         "current_url": current_url,
         "href": urls.href,
+        "href_attr": urls.href_attr,
         "is_external": urls.is_external,
         "page_url": urls.page_url,
         "class_url": urls.class_url,

@@ -5,13 +5,20 @@ mounted at (``request.script_root``): ``{base}id/actor/ocrteh`` is served at
 ``{script_root}/id/actor/ocrteh`` and ``{base}ontology#Law`` at ``{script_root}/ontology#Law``.
 IRIs outside the base that the graph describes open at ``/resource?iri=...``; other IRIs are
 linked as they are. A language chosen with ``?lang=`` is carried on every URL built here.
+
+Only ``http``, ``https`` and ``mailto`` IRIs become links: anyone with the write token can
+state ``<javascript:...>`` or ``<data:...>``, and a page must not turn that into an active
+link whatever headers a proxy keeps or drops. Any other IRI is shown as text (``<a>``
+without ``href``, which HTML renders as a placeholder, not a link).
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlencode
 
 from flask import g, request, url_for
+from markupsafe import Markup
 
 from thb_graph.kg.build import prefixes_for
 from thb_graph.kg.iris import Iris
@@ -52,13 +59,26 @@ def local_href(iri: str) -> str | None:
     return with_lang(url) + (hash_mark + quote(fragment, safe=_PATH_SAFE) if hash_mark else "")
 
 
-def href(value: Term | str, *, described: bool = False) -> str:
+#: The schemes of the IRIs a page makes links of (compared case-insensitively).
+LINKABLE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def is_linkable(iri: str) -> bool:
+    """True when ``iri`` may become a link: its scheme is http, https or mailto."""
+    match = _SCHEME.match(iri)
+    return match is not None and match.group(1).lower() in LINKABLE_SCHEMES
+
+
+def href(value: Term | str, *, described: bool = False) -> str | None:
     """Where a link to ``value`` goes: its local page, ``/resource`` for an outside IRI the graph
-    describes, or the IRI itself."""
+    describes, or the IRI itself; None when its scheme is not one a page links to."""
     if isinstance(value, Term):
         iri, described = value.iri, value.described
     else:
         iri = value
+    if not is_linkable(iri):
+        return None
     local = local_href(iri)
     if local is not None:
         return local
@@ -67,9 +87,16 @@ def href(value: Term | str, *, described: bool = False) -> str:
     return iri
 
 
+def href_attr(value: Term | str) -> Markup:
+    """`` href="..."`` for an ``<a>`` to ``value``, or nothing when it must not be a link
+    (the one way templates link to an IRI)."""
+    url = href(value)
+    return Markup(' href="{}"').format(url) if url is not None else Markup("")
+
+
 def is_external(value: Term) -> bool:
     """True when a link to ``value`` leaves this site."""
-    return value.is_iri and not value.local and not value.described
+    return value.is_iri and not value.local and not value.described and is_linkable(value.iri)
 
 
 def entity_iri(path: str) -> str:

@@ -12,7 +12,11 @@ JSON-LD or N-Triples, or plain text. No CORS here: browsers of other origins nev
 
 from __future__ import annotations
 
+import secrets
 import threading
+from datetime import UTC, datetime
+from pathlib import PurePath
+from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.exceptions import MethodNotAllowed
@@ -23,6 +27,7 @@ from thb_graph.errors import (
     NotFoundError,
     ShapeViolationError,
     UnknownFormatError,
+    UnsupportedMediaTypeError,
 )
 from thb_graph.formats import Format
 from thb_graph.kg.iris import checked_iri
@@ -43,6 +48,7 @@ bp = Blueprint("writes", __name__)
 bp.after_request(http.secure)
 
 _EXTENSION_KEY = "thb_graph.writes"
+MULTIPART = "multipart/form-data"
 _lock = threading.Lock()
 #: A refused write's report: the JSON error shape, the report graph, or its text; HTML for
 #: browsers (first is the default).
@@ -107,7 +113,9 @@ def graph_store() -> Response:
         return _options(_GSP_METHODS)
     settings = state().settings
     require_writes_enabled(settings)
-    graph = _target_graph()
+    # A POST to the store itself (neither ?graph= nor ?default) creates a graph (GSP §5.5).
+    to_store = request.method == "POST" and not ({"graph", "default"} & set(request.args))
+    graph = _new_graph() if to_store else _target_graph()
     if request.method in ("GET", "HEAD"):
         return _read_graph(graph)
     agent = authorise_write(settings, request.headers.get("Authorization"))
@@ -119,6 +127,8 @@ def graph_store() -> Response:
         )
     if request.method == "DELETE":
         job = WriteJob("delete", agent, graph=graph)
+    elif request.mimetype == MULTIPART and request.method == "POST":
+        job = WriteJob("post", agent, graph=graph, parts=_multipart_files())
     else:
         media_type = request.headers.get("Content-Type", "")
         upload_format(media_type)  # 415 before the body is shipped anywhere
@@ -128,11 +138,63 @@ def graph_store() -> Response:
         )
     outcome = state().writer().write(job)
     created = outcome.plan.created
+    if to_store:
+        if not created:
+            raise BadRequestError("the upload holds no statement: no graph was created")
+        response = jsonify(ok=True, graph=graph, added=outcome.plan.added)
+        response.status_code = 201
+        response.headers["Location"] = _graph_url(graph)
+        return _written(response, outcome)
     response = Response(status=201 if created else 204)
     del response.headers["Content-Type"]  # no body
     if created:
         response.headers["Location"] = url_for("writes.graph_store", graph=graph, _external=True)
     return _written(response, outcome)
+
+
+@bp.get("/graph/<path:rest>")
+def graph_by_iri(rest: str) -> Response:
+    """A named graph under the base, at its own path (direct graph identification): where
+    the ``Location`` of a graph created by a POST to the store points."""
+    require_writes_enabled(state().settings)
+    return _read_graph(state().iris.from_local_path("graph/" + rest))
+
+
+def _new_graph() -> str:
+    """A fresh graph IRI under the base, readable and sortable by creation time."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dt%H%M%S%fz")
+    return state().iris.posted_graph(f"{stamp}-{secrets.token_hex(4)}")
+
+
+def _graph_url(graph: str) -> str:
+    """The absolute URL this server serves ``graph`` at: the graph IRI itself when the
+    server is mounted at the base IRI (GSP §5.5 wants the two to be one)."""
+    path = state().iris.local_path(graph) or ""
+    return f"{request.host_url.rstrip('/')}{request.script_root}/{quote(path, safe='/')}"
+
+
+#: Media types of a multipart part by file extension, when the part does not say.
+def _multipart_files() -> tuple[tuple[str, bytes, str], ...]:
+    """Every file of a multipart/form-data upload with its media type (the part's
+    Content-Type, else its file extension); 400/415 before anything is parsed."""
+    if request.form:
+        names = ", ".join(sorted(request.form))
+        raise BadRequestError(f"every part of the upload must be a file (filename=); not: {names}")
+    parts = []
+    for field, upload in request.files.items(multi=True):
+        name = upload.filename or field
+        media_type = upload.mimetype
+        if media_type in ("", "application/octet-stream", "text/plain"):
+            by_name = formats.find(PurePath(name).suffix, formats.RDF_TRIPLES)
+            media_type = by_name.media_type if by_name is not None else media_type
+        try:
+            upload_format(media_type)
+        except UnsupportedMediaTypeError as e:
+            raise UnsupportedMediaTypeError(f"{name}: {e.message}") from e
+        parts.append((name, upload.read(), media_type))
+    if not parts:
+        raise BadRequestError("the multipart upload holds no file")
+    return tuple(parts)
 
 
 def _target_graph() -> str | None:

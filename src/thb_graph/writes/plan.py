@@ -27,7 +27,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from thb_graph.config import Settings
-from thb_graph.errors import ForbiddenError, NotFoundError, ShapeViolationError
+from thb_graph.errors import ForbiddenError, NotFoundError, ShapeViolationError, ThbGraphError
 from thb_graph.kg.build import load_shapes
 from thb_graph.kg.infer import infer
 from thb_graph.kg.iris import Iris
@@ -60,6 +60,9 @@ class WriteJob:
     graph: str | None = None
     body: bytes = b""
     media_type: str = ""
+    #: The files of a multipart/form-data upload, (name, body, media type) each: merged
+    #: into ``graph`` in this one write (then ``body`` is unused).
+    parts: tuple[tuple[str, bytes, str], ...] = ()
     started: float = field(default_factory=time.time)
     #: The store as N-Quads when planning starts (set by the Writer, under the write lock).
     snapshot: bytes = b""
@@ -202,7 +205,9 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
 
 def _apply(ds: Dataset, context: WriteContext, job: WriteJob) -> None:
     if job.operation == "update":
-        apply_update(ds, job.update, using=job.using, using_named=job.using_named)
+        apply_update(
+            ds, job.update, using=job.using, using_named=job.using_named, base=context.iris.base
+        )
         return
     if job.graph is None:
         raise ForbiddenError(_DEFAULT_GRAPH_MESSAGE)
@@ -212,9 +217,17 @@ def _apply(ds: Dataset, context: WriteContext, job: WriteJob) -> None:
             raise NotFoundError(f"there is no graph <{job.graph}> to delete")
         graph.remove((None, None, None))
         return
-    triples = parse_upload(
-        job.body, job.media_type, max_bytes=context.max_bytes, base_iri=job.graph
-    )
+    triples = []
+    for name, body, media_type in job.parts or (("", job.body, job.media_type),):
+        try:
+            triples += parse_upload(
+                body, media_type, max_bytes=context.max_bytes, base_iri=job.graph
+            )
+        except ThbGraphError as e:
+            if name:  # say which file of a multipart upload it was
+                e.message = f"{name}: {e.message}"
+                e.args = (e.message,)
+            raise
     if job.operation == "put":
         graph.remove((None, None, None))
     for triple in triples:

@@ -87,13 +87,15 @@ def apply_update(
     *,
     using: Sequence[str] = (),
     using_named: Sequence[str] = (),
+    base: str | None = None,
 ) -> None:
-    """Run the SPARQL Update ``text`` on ``ds`` (see the module docstring).
+    """Run the SPARQL Update ``text`` on ``ds`` (see the module docstring); relative IRIs
+    are resolved against the update's ``BASE``, else against ``base``.
 
     Raises QuerySyntaxError, QueryRejectedError (LOAD, SERVICE, USING outside the store,
     protocol and query dataset both given) or BadRequestError (an operation failed).
     """
-    checked = check_update(text)
+    checked = check_update(text, base=base)
     if (using or using_named) and (checked.using or checked.using_named or checked.has_with):
         raise BadRequestError(
             "using-graph-uri / using-named-graph-uri cannot be combined with USING, "
@@ -110,7 +112,7 @@ def apply_update(
             details=["nothing outside the dataset is ever fetched or read"],
         )
     try:
-        parsed = translateUpdate(checked.tree)
+        parsed = translateUpdate(checked.tree, base=base)
     except (ParseBaseException, RecursionError) as e:  # check_update parsed it already
         raise QueryRejectedError(f"the update cannot be evaluated: {e}") from e
     for op in parsed.algebra:

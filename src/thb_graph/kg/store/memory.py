@@ -19,14 +19,14 @@ from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate, trave
 from rdflib.plugins.sparql.evaluate import evalPart
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.processor import SPARQLResult
-from rdflib.plugins.sparql.sparql import Query, QueryContext, Update
+from rdflib.plugins.sparql.sparql import Query, QueryContext, SPARQLError, Update
 from rdflib.plugins.sparql.update import evalUpdate
 from rdflib.term import IdentifiedNode, Node
 
 from thb_graph import formats
 from thb_graph.errors import BadRequestError, QueryRejectedError, QuerySyntaxError, StoreError
 from thb_graph.kg.store.base import QueryResult, Store
-from thb_graph.kg.store.terms import parse_quads, rdf_format
+from thb_graph.kg.store.terms import escape_error, parse_quads, rdf_format
 
 _REMOTE_OPERATIONS = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
 
@@ -69,6 +69,11 @@ class MemoryStore(Store):
                 return _to_query_result(result, max_rows)
             except re.error as e:
                 raise BadRequestError(f"invalid regular expression in the query: {e}") from e
+            except (ValueError, TypeError, AttributeError, ArithmeticError, SPARQLError) as e:
+                # rdflib's evaluator raises these for values it cannot compute (a LIMIT past
+                # the largest index, a date past year 9999, an aggregate over IRIs or mixed
+                # types, a bad language tag...) where SPARQL would leave a value unbound
+                raise BadRequestError(f"this store cannot evaluate the query: {e}") from e
             except Exception as e:
                 # rdflib's evaluator raises a bare Exception for what it cannot evaluate
                 # (e.g. negated inverse property paths); anything more specific is a bug.
@@ -274,6 +279,8 @@ def _parse(text: str, parse: Callable[[str], Any], translate: Callable[[Any], An
             line=e.lineno,
             column=e.col,
         ) from e
+    except (ValueError, OverflowError) as e:  # a \U escape beyond U+10FFFF
+        raise escape_error(text, e) from e
     except Exception as e:  # rdflib raises a bare Exception for an unknown prefix
         if "Unknown namespace prefix" not in str(e):
             raise

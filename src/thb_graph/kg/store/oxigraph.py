@@ -28,6 +28,7 @@ from thb_graph.kg.store.base import QueryResult, Store, StoreOpener
 from thb_graph.kg.store.join_order import CAP, Constants, order_joins
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
 from thb_graph.kg.store.terms import (
+    evaluation_error,
     graph_node,
     parse_quads,
     query_syntax_error,
@@ -102,8 +103,8 @@ class OxigraphStore(Store):
             options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [graph_node(g) for g in named_graphs]
-        planned = order_joins(query, self._matches)
         try:
+            planned = order_joins(query, self._matches)  # builds the query's terms: ValueError
             try:
                 result = self._store.query(planned, **options)
             except SyntaxError:
@@ -115,6 +116,8 @@ class OxigraphStore(Store):
             raise query_syntax_error(e) from e
         except OSError as e:
             raise StoreError(f"the query failed: {e}") from e
+        except (ValueError, RuntimeError) as e:
+            raise evaluation_error(e, query) from e
 
     def _matches(self, constants: Constants) -> int:
         """Quads matching a pattern's constants, counted up to join_order.CAP."""

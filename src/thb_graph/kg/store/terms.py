@@ -15,6 +15,7 @@ from rdflib.term import Node
 from thb_graph import formats
 from thb_graph.errors import (
     BadRequestError,
+    QueryRejectedError,
     QuerySyntaxError,
     RdfSyntaxError,
     StoreError,
@@ -93,6 +94,75 @@ def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     message = str(error.msg if error.msg else error)
     line, column = syntax_position(message)
     return QuerySyntaxError(f"SPARQL syntax error: {message}", line=line, column=column)
+
+
+#: A ``\\u``/``\\U`` escape as rdflib's SPARQL parser reads it (before the grammar).
+_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+
+def bad_escape(text: str) -> QuerySyntaxError | None:
+    """A QuerySyntaxError at the first ``\\u``/``\\U`` escape of ``text`` that names no
+    character (a surrogate, or beyond U+10FFFF), else None. rdflib raises a bare ValueError
+    for the second and lets the first through to fail as it is written out."""
+    if "\\" not in text:
+        return None
+    for match in _ESCAPE.finditer(text):
+        point = int(match.group(1), 16)
+        if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            return QuerySyntaxError(
+                f"syntax error at line {line}, column {column}: the escape {match.group(0)} "
+                "is not a Unicode character (surrogates and code points past U+10FFFF"
+                " are not)",
+                line=line,
+                column=column,
+            )
+    return None
+
+
+def escape_error(text: str, error: Exception) -> QuerySyntaxError:
+    """The syntax error for rdflib's bare ValueError while expanding escapes."""
+    return bad_escape(text) or QuerySyntaxError(f"SPARQL syntax error: {error}")
+
+
+def evaluation_error(
+    error: Exception, text: str = ""
+) -> QuerySyntaxError | QueryRejectedError | StoreError:
+    """The domain error for what pyoxigraph raises while it parses or evaluates a query's
+    text: a ValueError is a malformed term in the text (a language tag...), a RuntimeError
+    about a custom function is a call this store cannot make (placed in ``text`` when it can
+    be found there); anything else is the store's."""
+    message = str(error)
+    if isinstance(error, ValueError):
+        return QuerySyntaxError(f"SPARQL syntax error: {message}")
+    called = _CUSTOM_FUNCTION.search(message)
+    if called is None:
+        return StoreError(f"the query failed: {message}")
+    line, column = _call_position(text, called.group(1))
+    where = f" at line {line}, column {column}" if line else ""
+    rejected = QueryRejectedError(
+        f"unknown function <{called.group(1)}>{where}: this endpoint cannot call it"
+    )
+    rejected.line, rejected.column = line, column  # type: ignore[attr-defined]
+    return rejected
+
+
+_CUSTOM_FUNCTION = re.compile(r"custom function <([^>]*)> is not supported")
+
+
+def _call_position(text: str, iri: str) -> tuple[int | None, int | None]:
+    """Line and column of the call of ``iri`` in ``text``: written in full, or as a
+    prefixed name ending in its local name."""
+    local = re.split(r"[#/:]", iri)[-1]
+    found = text.find(f"<{iri}>")
+    if found < 0 and local:
+        match = re.search(rf"[\w.-]*:{re.escape(local)}\s*\(", text)
+        found = match.start() if match else -1
+    if found < 0:
+        return None, None
+    line = text.count("\n", 0, found) + 1
+    return line, found - (text.rfind("\n", 0, found) + 1) + 1
 
 
 def rdf_syntax_error(error: SyntaxError, what: str = "RDF") -> RdfSyntaxError:
