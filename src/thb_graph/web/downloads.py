@@ -21,7 +21,7 @@ from rdflib import Graph
 from thb_graph.errors import NotFoundError
 from thb_graph.export.context import compact_jsonld
 from thb_graph.export.dump import FORMATS, ExportFormat, export
-from thb_graph.web import pages, state
+from thb_graph.web import pages, releases, state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
 
@@ -117,6 +117,7 @@ def index() -> Response:
         files=[f for f in files if f.name != CONTEXT_FILE],
         context_file=next(f for f in files if f.name == CONTEXT_FILE),
         human_size=human_size,
+        releases=list(reversed(releases.release_index().releases())),
     )
 
 

@@ -15,17 +15,18 @@ import threading
 from functools import partial
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from rdflib import Graph, URIRef
 
 from thb_graph.errors import ThbGraphError
 from thb_graph.kg.queries import load_examples
-from thb_graph.namespaces import PREFIXES
+from thb_graph.namespaces import PREFIXES, SD
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.answer import Answer, AnswerFromDisk, answer
 from thb_graph.sparql.cache import ResultCache, cache_key
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.executor import Executor
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
-from thb_graph.web import http, meta, state
+from thb_graph.web import http, meta, releases, state
 from thb_graph.web.replay import VERSION_KEY
 
 bp = Blueprint("endpoint", __name__)
@@ -197,7 +198,15 @@ def editor(query: str | None) -> Response:
 def _service_description() -> Response:
     st = state()
     endpoint = url_for("endpoint.sparql", _external=True)
-    return meta.rdf_answer("service", lambda: service_description(st.store, st.settings, endpoint))
+    served = releases.served_version()
+
+    def build() -> Graph:
+        graph = service_description(st.store, st.settings, endpoint)
+        for dataset in set(graph.objects(URIRef(endpoint), SD.defaultDataset)):
+            releases.add_version(graph, dataset)
+        return graph
+
+    return meta.rdf_answer(f"service {served.version}", build)
 
 
 def _content_type(media_type: str) -> str:
