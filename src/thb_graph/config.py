@@ -84,6 +84,11 @@ class Settings:
             "help": "Folder of the releases made by `thb-graph release`, served under /release/."
         },
     )
+    trusted_proxies: int = _setting(
+        0,
+        "Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host/-Prefix "
+        "headers are trusted (0: none).",
+    )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8000, "Port the server listens on.")
     workers: int = _setting(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from thb_graph.config import Settings
 from thb_graph.kg.iris import Iris
@@ -46,6 +47,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.wsgi_app = AnswerReplay(  # type: ignore[method-assign]
         app.wsgi_app, store, max_body_bytes=settings.max_body_bytes
     )
+    if settings.trusted_proxies:  # outermost: the replay keys on the mount point and host
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
     return app
 
 

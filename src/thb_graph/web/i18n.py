@@ -160,6 +160,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Le JSON-LD est compacté avec le contexte publié à l'adresse",
     ),
     "releases": ("Released versions", "Versions publiées"),
+    "data_version": ("data version", "version des données"),
     "release_served": ("served here", "servie ici"),
     "release_intro": (
         "Released on {date}; its persistent identifier:",
