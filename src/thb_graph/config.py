@@ -68,8 +68,9 @@ class Settings:
     base_iri: str = _setting(
         DEFAULT_BASE_IRI, "Base IRI of entities (id/{kind}/{slug}), graphs and the ontology."
     )
-    source_dir: str = _setting(
-        str(_project_dir()), "Folder holding ontology/, data/, shapes/ and queries/."
+    source_dir: str = field(
+        default_factory=lambda: str(_project_dir()),
+        metadata={"help": "Folder holding ontology/, data/, shapes/ and queries/."},
     )
     store: str = field(
         default_factory=_default_store,
