@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests use (Chromium, Virtuoso, raptor2-utils, curl) when missing.
+# Install the Debian packages the tests use (Chromium, Virtuoso, raptor2-utils, curl, nginx in
+# front of a live server, systemd-analyze for the unit file) when missing.
 # Needs root; without root it only says what is missing (the tests then fail under CI=true).
 set -euo pipefail
 missing=()
@@ -7,6 +8,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v rapper >/dev/null 2>&1 || missing+=(raptor2-utils)
 command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -28,7 +28,8 @@ from thb_graph import __version__
 from thb_graph.config import Settings, load_settings
 from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
 from thb_graph.export.dump import FORMATS, export, write_export
-from thb_graph.kg.build import build_dataset, load_shapes, prefixes_for
+from thb_graph.export.release import ReleaseResult, make_release
+from thb_graph.kg.build import build_dataset, content_hash, load_shapes, prefixes_for
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.load import BuildReport, build_store, ensure_built
@@ -387,3 +388,49 @@ def serve(
     if get_path is not None:
         ctx.exit(answer_once(settings, get_path, sys.stdout.buffer))
     run_serve(settings)
+
+
+@main.command()
+@click.argument("target", type=click.Path(file_okay=False))
+@click.pass_context
+def init(ctx: click.Context, target: str) -> None:
+    """Copy the sources (ontology, data, shapes, queries, source text) into the new folder
+    TARGET for editing; then run with --source-dir TARGET."""
+    from thb_graph.kg.sources import copy_sources
+
+    for folder in copy_sources(settings_of(ctx).source_dir, target):
+        click.echo(f"wrote {folder}", err=True)
+    click.echo(f"edit them, then: thb-graph --source-dir {target} serve", err=True)
+
+
+def run_release(settings: Settings, version: str, out: str) -> ReleaseResult:
+    """Write release ``version`` of the built store under ``out``."""
+    store = open_built_store(settings)
+    try:
+        return make_release(
+            store,
+            version=version,
+            out=out,
+            base_iri=settings.base_iri,
+            content_hash=content_hash(settings),
+        )
+    finally:
+        store.close()
+
+
+@main.command()
+@click.option("--version", "version", required=True, help="The version to release: X.Y.Z.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Folder of the releases (default: the releases_dir setting).",
+)
+@click.pass_context
+def release(ctx: click.Context, version: str, out: str | None) -> None:
+    """Write a dated, versioned folder of dumps (gzip, SHA-256), its DCAT/VoID description
+    and the change log against the previous release in the folder."""
+    settings = settings_of(ctx)
+    result = run_release(settings, version, out or settings.releases_dir)
+    click.echo(f"released {version} in {result.release.folder}", err=True)
+    if result.changes is not None:
+        click.echo(result.changes.to_text(), nl=False)

@@ -21,9 +21,38 @@ from thb_graph.namespaces import DEFAULT_BASE_IRI
 ENV_PREFIX = "THB_GRAPH_"
 
 
+#: Where a built package keeps its copy of ontology/, data/, shapes/, queries/ and sources/.
+PACKAGED_SOURCES = Path(__file__).resolve().parent / "bundle"
+
+
+def _checkout_dir() -> Path | None:
+    """The checkout root when running from one (it holds ontology/ and data/), else None."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "ontology").is_dir() and (root / "data").is_dir() else None
+
+
 def _project_dir() -> Path:
-    """The folder holding ontology/, data/, shapes/ and queries/ (the checkout root)."""
-    return Path(__file__).resolve().parents[2]
+    """The sources shipped with this code: the checkout, else the packaged copy."""
+    return _checkout_dir() or PACKAGED_SOURCES
+
+
+def user_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The user data folder of thb-graph (XDG: ``$XDG_DATA_HOME/thb-graph``)."""
+    environ = os.environ if env is None else env
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "thb-graph"
+
+
+def _default_store() -> str:
+    """``var/store`` in a checkout; the user data folder for an installed package."""
+    if _checkout_dir() is not None:
+        return "oxigraph:var/store"
+    return f"oxigraph:{user_data_dir() / 'store'}"
+
+
+def _default_releases_dir() -> str:
+    """``var/releases`` in a checkout; the user data folder for an installed package."""
+    return "var/releases" if _checkout_dir() is not None else str(user_data_dir() / "releases")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -39,12 +68,27 @@ class Settings:
     base_iri: str = _setting(
         DEFAULT_BASE_IRI, "Base IRI of entities (id/{kind}/{slug}), graphs and the ontology."
     )
-    source_dir: str = _setting(
-        str(_project_dir()), "Folder holding ontology/, data/, shapes/ and queries/."
+    source_dir: str = field(
+        default_factory=lambda: str(_project_dir()),
+        metadata={"help": "Folder holding ontology/, data/, shapes/ and queries/."},
     )
-    store: str = _setting(
-        "oxigraph:var/store",
-        "Store backend: oxigraph:PATH, oxigraph:memory, memory, or sparql:QUERY_URL[,UPDATE_URL].",
+    store: str = field(
+        default_factory=_default_store,
+        metadata={
+            "help": "Store backend: oxigraph:PATH, oxigraph:memory, memory, or "
+            "sparql:QUERY_URL[,UPDATE_URL]."
+        },
+    )
+    releases_dir: str = field(
+        default_factory=_default_releases_dir,
+        metadata={
+            "help": "Folder of the releases made by `thb-graph release`, served under /release/."
+        },
+    )
+    trusted_proxies: int = _setting(
+        0,
+        "Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host/-Prefix "
+        "headers are trusted (0: none).",
     )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8000, "Port the server listens on.")

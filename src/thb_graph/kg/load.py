@@ -21,6 +21,7 @@ from thb_graph.kg.build import SourceDataset, build_dataset, content_hash, load_
 from thb_graph.kg.extras import NTRIPLES, ExtraData, ExtrasInference, infer_with_extras, kept_extras
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris, slugify
+from thb_graph.kg.sources import check_sources
 from thb_graph.kg.store.base import Store
 from thb_graph.kg.store.terms import rdf_format, rdf_syntax_error, to_oxigraph
 from thb_graph.kg.validate import ValidationReport, ensure_valid, validate_sources
@@ -78,6 +79,7 @@ def build_store(
     (``kg.extras``) into the inferred graph. Nothing in the store changes until all of it
     has succeeded.
     """
+    check_sources(settings.source_dir)  # never build (and serve) an empty graph silently
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     checked = [_check_extra(Path(p)) for p in extra_files]

@@ -10,11 +10,12 @@ from __future__ import annotations
 from importlib import import_module
 
 from flask import Blueprint, Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from thb_graph.config import Settings
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
-from thb_graph.web import http
+from thb_graph.web import http, releases
 from thb_graph.web.app_state import AppState, state
 from thb_graph.web.errors import register_error_handlers
 from thb_graph.web.pages import template_context
@@ -23,7 +24,7 @@ from thb_graph.web.replay import AnswerReplay
 __all__ = ["BLUEPRINTS", "AppState", "blueprints", "create_app", "state"]
 
 #: Every URL area, in registration order (module ``thb_graph.web.<name>`` holds ``bp``).
-BLUEPRINTS = ("meta", "endpoint", "entities", "browse", "downloads", "writes")
+BLUEPRINTS = ("meta", "endpoint", "entities", "browse", "downloads", "writes", "releases")
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -45,11 +46,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # after_request hooks run last-registered first: the answer is kept once it is final
     app.after_request(replay.keep)
     app.after_request(http.finish)
+    app.after_request(releases.name_the_version)
     app.before_request(http.start_timer)
     app.context_processor(template_context)
+    app.context_processor(releases.version_for_templates)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.wsgi_app = replay  # type: ignore[method-assign]
+    if settings.trusted_proxies:  # outermost: the replay keys on the mount point and host
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
     return app
 
 

@@ -22,7 +22,7 @@ from thb_graph.errors import NotFoundError
 from thb_graph.export.context import compact_jsonld
 from thb_graph.export.dump import FORMATS, export
 from thb_graph.formats import Format
-from thb_graph.web import pages
+from thb_graph.web import pages, releases
 from thb_graph.web.app_state import state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
@@ -119,6 +119,7 @@ def index() -> Response:
         files=[f for f in files if f.name != CONTEXT_FILE],
         context_file=next(f for f in files if f.name == CONTEXT_FILE),
         human_size=human_size,
+        releases=list(reversed(releases.release_index().releases())),
     )
 
 

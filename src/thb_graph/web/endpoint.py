@@ -10,14 +10,15 @@ client the SPARQL service description. A browser following a shared link
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
+from rdflib import Graph, URIRef
 
 from thb_graph.kg.queries import load_examples
-from thb_graph.namespaces import PREFIXES
+from thb_graph.namespaces import PREFIXES, SD
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.cache import etag_of
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
-from thb_graph.web import http, meta
+from thb_graph.web import http, meta, releases
 from thb_graph.web.app_state import state
 from thb_graph.web.replay import CACHE_HEADER, answer_key_of_request, mark_answer_reusable
 
@@ -111,7 +112,15 @@ def editor(query: str | None) -> Response:
 def _service_description() -> Response:
     st = state()
     endpoint = url_for("endpoint.sparql", _external=True)
-    return meta.rdf_answer("service", lambda: service_description(st.store, st.settings, endpoint))
+    served = releases.served_version()
+
+    def build() -> Graph:
+        graph = service_description(st.store, st.settings, endpoint)
+        for dataset in set(graph.objects(URIRef(endpoint), SD.defaultDataset)):
+            releases.add_version(graph, dataset)
+        return graph
+
+    return meta.rdf_answer(f"service {served.version}", build)
 
 
 def _content_type(media_type: str) -> str:

@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import Graph
+from rdflib.namespace import VOID
 from werkzeug.routing import BuildError
 
 from thb_graph import formats
 from thb_graph.kg.store.base import QueryResult
 from thb_graph.sparql import negotiate, results
 from thb_graph.sparql.describe import void_description
-from thb_graph.web import http
+from thb_graph.web import http, releases
 from thb_graph.web.app_state import state
 
 bp = Blueprint("meta", __name__)
@@ -61,9 +62,15 @@ def void() -> Response:
         return http.preflight("GET, HEAD, OPTIONS")
     st = state()
     endpoint = url_for("endpoint.sparql", _external=True)
-    return rdf_answer(
-        "void", lambda: void_description(st.store, st.settings, endpoint, dump_urls())
-    )
+    served = releases.served_version()
+
+    def build() -> Graph:
+        graph = void_description(st.store, st.settings, endpoint, dump_urls())
+        for dataset in set(graph.subjects(VOID.sparqlEndpoint, None)):
+            releases.add_version(graph, dataset)
+        return graph
+
+    return rdf_answer(f"void {served.version}", build)
 
 
 @bp.route("/health")

@@ -32,7 +32,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from thb_graph.config import Settings
-from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
+from thb_graph.errors import ConfigError, ShapeViolationError, StoreError, ThbGraphError
 from thb_graph.kg.load import BuildReport, ensure_built
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import Store
@@ -162,6 +162,8 @@ def check_store(settings: Settings) -> None:
     code = os.waitstatus_to_exitcode(status)
     if code == 1:
         raise ShapeViolationError("the data does not conform to the shapes", report=None)
+    if code == 2:  # bad settings or sources: the child said what is wrong
+        raise ConfigError("the store could not be prepared from these settings")
     if code != 0:
         raise StoreError(f"the store could not be prepared (exit status {code})")
 
