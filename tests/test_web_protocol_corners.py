@@ -264,3 +264,22 @@ def test_a_multipart_field_that_is_not_a_file_is_400(client: FlaskClient) -> Non
     )
     assert answer.status_code == 400
     assert "note" in answer.get_json()["error"]
+
+
+def test_the_location_of_a_new_graph_follows_the_mount_point(client: FlaskClient) -> None:
+    mounted = {"SCRIPT_NAME": "/kg"}
+    answer = client.post(
+        "/rdf-graph-store",
+        data=UNIT,
+        headers={"Content-Type": "text/turtle", **AUTH},
+        environ_overrides=mounted,
+    )
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    location = answer.headers["Location"]
+    path = IRIS.local_path(answer.get_json()["graph"])
+    assert location == f"http://localhost/kg/{path}"
+    fetched = client.get(f"/{path}", headers={"Accept": "text/turtle"}, environ_overrides=mounted)
+    assert fetched.status_code == 200
+    assert (URIRef(BRIGADE), RDF.type, URIRef(THB + "LawEnforcementUnit")) in Graph().parse(
+        data=fetched.data, format="turtle"
+    )
