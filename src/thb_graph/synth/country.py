@@ -11,8 +11,8 @@ from thb_graph.synth.figures import figures, programme
 from thb_graph.synth.terms import (
     DATASETS,
     EU_COUNTRY,
-    NOTATIONS,
     LABEL,
+    NOTATIONS,
     ORIGINS,
     SCHEMES,
     SOURCE,

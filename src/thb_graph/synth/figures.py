@@ -20,9 +20,9 @@ from thb_graph.synth.terms import (
     typed,
 )
 
-
 #: Every synthetic date is given as such by its (synthetic) source.
 STATED = ref("concept/date-basis", "stated")
+
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:
     """``parts`` non-negative integers summing to ``total``."""
