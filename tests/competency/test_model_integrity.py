@@ -167,6 +167,8 @@ def test_a_year_compares_with_a_full_date(france: Store) -> None:
     assert URIRef(ID + "event/law-on-seizure-and-confiscation-adopted") in found  # a day
     assert URIRef(ID + "event/operational-coordination-unit-established") in found  # a day
     assert URIRef(ID + "observation/french-victims-identified-2010") in found  # a year
+    assert URIRef(ID + "actor/operational-coordination-unit") in found  # founded on a day
+    assert URIRef(ID + "actor/border-police-thb-unit") not in found  # founded in January 2011
 
 
 def test_every_time_has_comparable_bounds_and_every_dating_a_basis(france: Store) -> None:
