@@ -91,6 +91,13 @@ def test_what_was_adopted_and_which_laws_are_only_what_exists(france: Store) -> 
     laws = values(select(france, "SELECT ?x WHERE { ?x a thb:Law }"), "x")
     assert URIRef(ID + "legal/bill-amending-article-225-4-1") not in laws
     assert len(laws) == 3
+    pending = URIRef(ID + "legal/bill-amending-article-225-4-1")
+    amending = values(select(france, "SELECT ?x WHERE { ?x eli:amends ?y }"), "x")
+    transposing = values(select(france, "SELECT ?x WHERE { ?x eli:transposes ?y }"), "x")
+    assert amending and pending not in amending
+    assert pending not in transposing
+    would = select(france, "SELECT ?x WHERE { ?x thb:wouldTranspose ?directive }")
+    assert values(would, "x") == {pending}
 
 
 def test_plan_questions_get_the_plans_with_what_they_would_be(ask: Ask) -> None:
