@@ -354,6 +354,21 @@ def test_shares_and_sums_of_parts_are_computed_and_labelled_derived(ask: Ask) ->
     assert total["difference"].toPython() == 0
 
 
+def test_the_derived_2010_assets_are_the_stated_amount_over_the_stated_multiplier(
+    france: Store,
+) -> None:
+    rows = select(
+        france,
+        """SELECT ?derived ?value ?computed WHERE {
+            ?derived thb:isDerived true ; thb:derivedFrom ?origin ; thb:amount ?value ;
+                thb:refPeriod ?period .
+            ?origin thb:multiplier ?m ; thb:comparedPeriod ?period ; thb:amount ?stated .
+            BIND (?stated / ?m AS ?computed) }""",
+    )
+    assert len(rows) == 1
+    assert rows[0]["value"].toPython() == rows[0]["computed"].toPython() == Decimal("207658.125")
+
+
 # ---- 8. as of -----------------------------------------------------------------------------
 
 
