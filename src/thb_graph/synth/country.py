@@ -12,6 +12,7 @@ from thb_graph.synth.terms import (
     DATASETS,
     EU_COUNTRY,
     LABEL,
+    NOTATIONS,
     ORIGINS,
     SCHEMES,
     SOURCE,
@@ -43,6 +44,8 @@ def world(w: Writer) -> None:
             w.add(c, f"<{SKOS.prefLabel}>", text(fr, "fr"))
             w.add(c, f"<{SKOS.inScheme}>", s)
             w.add(c, f"<{SKOS.topConceptOf}>", s)
+            if slug in NOTATIONS.get(scheme, ()):
+                w.add(c, f"<{SKOS.notation}>", text(slug))
     for slug, en, fr in ORIGINS:
         r = ref("place", slug)
         w.add(r, A, f"<{THB.Region}>")
@@ -73,12 +76,18 @@ def world(w: Writer) -> None:
         w.labels(p, str(year))
         w.add(p, f"<{THB.year}>", typed(year, XSD.gYear))
         w.add(p, f"<{TIME.hasXSDDuration}>", typed("P1Y", XSD.duration))
+        w.add(p, f"<{THB.begin}>", typed(f"{year}-01-01", XSD.date))
+        w.add(p, f"<{THB.end}>", typed(f"{year}-12-31", XSD.date))
+        w.add(p, f"<{THB.precision}>", ref("concept/date-precision", "year"))
         for end, day in (("hasBeginning", f"{year}-01-01"), ("hasEnd", f"{year}-12-31")):
             instant = ref("period", day)
             w.add(p, f"<{TIME[end]}>", instant)
             w.add(instant, A, f"<{TIME.Instant}>")
             w.labels(instant, day)
             w.add(instant, f"<{TIME.inXSDDate}>", typed(day, XSD.date))
+            w.add(instant, f"<{THB.begin}>", typed(day, XSD.date))
+            w.add(instant, f"<{THB.end}>", typed(day, XSD.date))
+            w.add(instant, f"<{THB.precision}>", ref("concept/date-precision", "day"))
 
 
 # ---- one country ------------------------------------------------------------------------

@@ -21,6 +21,9 @@ from thb_graph.synth.terms import (
     typed,
 )
 
+#: Every synthetic date is given as such by its (synthetic) source.
+STATED = ref("concept/date-basis", "stated")
+
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:
     """``parts`` non-negative integers summing to ``total``."""
@@ -38,12 +41,15 @@ def _observation(
     count: int,
     src: str,
     reporter: str,
+    level: str = "total",
 ) -> None:
     w.datasets[node] = dataset
     w.add(node, A, f"<{QB.Observation}>")
     w.add(node, f"<{QB.dataSet}>", ref("dataset", dataset))
     w.add(node, LABEL, text(label, "en"))
     w.add(node, f"<{THB.refPeriod}>", period)
+    w.add(node, f"<{THB.dateBasis}>", STATED)
+    w.add(node, f"<{THB.level}>", ref("concept/observation-levels", level))
     w.add(node, f"<{THB.refArea}>", area)
     w.add(node, COUNT, typed(count, XSD.integer))
     w.add(node, SOURCE, src)
@@ -150,6 +156,8 @@ def figures(
     w.add(estimate, f"<{QB.dataSet}>", ref("dataset", "victims-estimated"))
     w.add(estimate, LABEL, text(f"Estimated victims in {en} in {year}", "en"))
     w.add(estimate, f"<{THB.refPeriod}>", period)
+    w.add(estimate, f"<{THB.dateBasis}>", STATED)
+    w.add(estimate, f"<{THB.level}>", ref("concept/observation-levels", "total"))
     w.add(estimate, f"<{THB.refArea}>", country)
     w.add(estimate, f"<{THB.countMin}>", typed(low, XSD.integer))
     w.add(estimate, f"<{THB.countMax}>", typed(low + rng.randint(100, 2000), XSD.integer))
@@ -187,7 +195,7 @@ def _part(
 ) -> None:
     """A part of a breakdown: the total's data set, period and area, its own dimensions."""
     dataset = w.datasets[total]
-    _observation(w, node, dataset, label, period, area, count, src, reporter)
+    _observation(w, node, dataset, label, period, area, count, src, reporter, "part")
     for prop, value in dims:
         w.add(node, f"<{prop}>", value)
     w.add(node, f"<{THB.partOf}>", total)
@@ -220,6 +228,7 @@ def programme(
     w.add(training, f"<{THB.carriedOutBy}>", orgs["unit"])
     w.add(training, f"<{THB.targetGroup}>", ref("concept/target-groups", "police-officers"))
     w.add(training, f"<{THB.date}>", typed(year, XSD.gYear))
+    w.add(training, f"<{THB.dateBasis}>", STATED)
     w.add(training, SOURCE, src)
     figure = ref("observation", f"{c}-{year}-persons-trained")
     _observation(
@@ -245,6 +254,7 @@ def programme(
     for support in rng.sample([s for s, _, _ in SCHEMES["support-types"]], 2):
         w.add(aid, f"<{THB.providesSupport}>", ref("concept/support-types", support))
     w.add(aid, f"<{THB.date}>", typed(year, XSD.gYear))
+    w.add(aid, f"<{THB.dateBasis}>", STATED)
     w.add(aid, SOURCE, src)
     event = ref("event", f"{c}-adoption-{year}")
     law = rng.choice(laws)
@@ -253,4 +263,5 @@ def programme(
     w.add(event, f"<{THB.adopted}>", law)
     w.add(event, f"<{THB.agent}>", orgs["parliament"])
     w.add(event, f"<{THB.date}>", typed(year, XSD.gYear))
+    w.add(event, f"<{THB.dateBasis}>", STATED)
     w.add(event, SOURCE, src)

@@ -76,7 +76,16 @@ SCHEMES: dict[str, list[tuple[str, str, str]]] = {
         ("under-consideration", "under consideration", "en cours d'examen"),
         ("adopted", "adopted", "adopté"),
     ],
+    "observation-levels": [
+        ("total", "total", "total"),
+        ("part", "part of a total", "partie d'un total"),
+    ],
+    "date-precision": [("year", "year", "année"), ("day", "day", "jour")],
+    "date-basis": [("stated", "stated", "énoncée")],
 }
+#: Concepts whose skos:notation the shapes read (the level of an observation).
+NOTATIONS = {"observation-levels": {"total", "part"}}
+
 ORIGINS = [
     ("west-africa", "West Africa", "Afrique de l'Ouest"),
     ("eastern-europe", "Eastern Europe", "Europe de l'Est"),
