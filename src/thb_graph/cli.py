@@ -31,10 +31,11 @@ from thb_graph.export.dump import FORMATS, export, write_export
 from thb_graph.kg.build import build_dataset, load_shapes, prefixes_for
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.load import BuildReport, build_store, ensure_built
+from thb_graph.kg.load import BuildReport, build_store, ensure_built, is_up_to_date
 from thb_graph.kg.stats import GraphStats, graph_stats
-from thb_graph.kg.store import open_store
+from thb_graph.kg.store import open_store, open_store_for_reading
 from thb_graph.kg.store.base import QueryResult, Store
+from thb_graph.kg.stored import validate_stored
 from thb_graph.kg.validate import ValidationReport, validate_sources
 from thb_graph.sparql import results
 
@@ -61,6 +62,43 @@ def settings_of(ctx: click.Context) -> Settings:
     return ctx.find_object(CliState).settings  # type: ignore[union-attr]
 
 
+class _Command(click.Command):
+    """A command that also takes the group's options after its name: ``--config`` and one
+    flag per setting it does not define itself (``thb-graph serve --store X``). Given on
+    both sides of the command name, the one after it wins."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = {name for param in self.params for name in (param.name, *param.opts)}
+        extra: list[click.Parameter] = []
+        if "config_file" not in own and "--config" not in own:
+            extra.append(_config_option())
+        for item in fields(Settings):
+            flag = "--" + item.name.replace("_", "-")
+            if item.name in SECRET_SETTINGS or item.name in own or flag in own:
+                continue
+            extra.append(click.Option([flag, item.name], help=item.metadata["help"]))
+        self.params.extend(extra)
+        self._taken = {p.name for p in extra}
+
+    def invoke(self, ctx: click.Context) -> Any:
+        state = ctx.find_object(CliState)
+        given = {k: ctx.params.pop(k) for k in self._taken if k in ctx.params}
+        if state is not None:
+            config_file = given.pop("config_file", None)
+            if config_file is not None:
+                state.config_file = config_file
+            state.overrides.update({k: v for k, v in given.items() if v is not None})
+            state._settings = None
+        return super().invoke(ctx)
+
+
+def _config_option() -> click.Option:
+    return click.Option(
+        ["--config", "config_file"], type=click.Path(dir_okay=False), help="Settings file (TOML)."
+    )
+
+
 def exit_code_for(error: ThbGraphError) -> int:
     """The exit code of a domain error."""
     if isinstance(error, ShapeViolationError):
@@ -71,7 +109,10 @@ def exit_code_for(error: ThbGraphError) -> int:
 
 
 class _Main(click.Group):
-    """The group that turns errors into a message on stderr and an exit code."""
+    """The group that turns errors into a message on stderr and an exit code; its commands
+    take the settings flags after their name too (:class:`_Command`)."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -118,7 +159,7 @@ def setting_flags(func: Callable[..., Any]) -> Callable[..., Any]:
 @setting_flags
 @click.version_option(__version__, prog_name="thb-graph")
 @click.pass_context
-def main(ctx: click.Context, config_file: str | None, **flags: str | None) -> None:
+def main(ctx: click.Context, /, config_file: str | None, **flags: str | None) -> None:
     """thb-graph: a linked-data knowledge graph of the fight against trafficking in human
     beings."""
     ctx.obj = CliState(config_file=config_file, overrides=flags)
@@ -131,14 +172,39 @@ def run_validate(settings: Settings) -> ValidationReport:
 
 
 def open_built_store(settings: Settings) -> Store:
-    """Open the configured store, building it first when the sources changed."""
-    store = open_store(settings)
+    """Open the configured store, building it first when the sources changed.
+
+    Beside a running server, which holds an on-disk store, open it read-only and read it
+    as it is (it is not rebuilt). Say on stderr which was done.
+    """
+    opened = open_store_for_reading(settings)
+    store = opened.store
+    on_disk = getattr(store, "path", None) is not None
+    if on_disk:
+        click.echo(opened.describe(settings), err=True)
+    if opened.read_only:
+        if not is_up_to_date(settings, store):
+            click.echo(
+                "warning: the store was not built from the sources as they are now; the server "
+                "rebuilds it when it starts again",
+                err=True,
+            )
+        return store
     report = ensure_built(settings, store)
     if report is not None:
         click.echo(
             f"built the store: {report.triples} triples in {len(report.graphs)} graphs", err=True
         )
     return store
+
+
+def run_validate_stored(settings: Settings) -> ValidationReport:
+    """Validate the data graphs the built store holds (writes included)."""
+    store = open_built_store(settings)
+    try:
+        return validate_stored(settings, store)
+    finally:
+        store.close()
 
 
 def run_query(settings: Settings, text: str, *, max_rows: int | None = None) -> QueryResult:
@@ -233,11 +299,17 @@ def _table(result: QueryResult, names: Graph, settings: Settings, width: int = 6
 # ---- commands ---------------------------------------------------------------------------
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text")
+@click.option(
+    "--stored",
+    is_flag=True,
+    help="Check what the store holds (writes included) instead of the data files.",
+)
 @click.pass_context
-def validate(ctx: click.Context, fmt: str) -> None:
-    """Check every data file against the shapes (exit 1 when it does not conform)."""
+def validate(ctx: click.Context, fmt: str, stored: bool) -> None:
+    """Check every data file (or, with --stored, the store) against the shapes (exit 1 when
+    it does not conform)."""
     settings = settings_of(ctx)
-    report = run_validate(settings)
+    report = run_validate_stored(settings) if stored else run_validate(settings)
     click.echo(report.render(fmt), nl=False)
     if not report.conforms:
         click.echo(

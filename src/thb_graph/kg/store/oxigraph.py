@@ -8,7 +8,10 @@ on-disk store, in a dict for an in-memory one.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -21,7 +24,14 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from thb_graph.errors import BadRequestError, ConfigError, ForbiddenError, StoreError
+from thb_graph.errors import (
+    BadRequestError,
+    ConfigError,
+    ForbiddenError,
+    StorageFullError,
+    StoreError,
+    StoreLockedError,
+)
 from thb_graph.kg.store.base import QueryResult, Store
 from thb_graph.kg.store.join_order import CAP, Constants, order_joins
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
@@ -34,6 +44,26 @@ from thb_graph.kg.store.terms import (
     to_oxigraph,
     to_rdflib,
 )
+
+log = logging.getLogger(__name__)
+
+#: Free space a write needs beyond its own size: room for the engine's log, its flush of
+#: the written data, and the metadata file.
+MIN_FREE_BYTES = 4 * 1024 * 1024
+
+
+def room_needed(size: int) -> int:
+    """Free bytes the disk must have for a write of ``size`` bytes of text to start."""
+    return MIN_FREE_BYTES + 4 * size
+
+
+def write_error(what: str, error: OSError, *, atomic: bool = True) -> StoreError:
+    """The domain error of a failed write: StorageFullError when the disk is full.
+    ``atomic``: the write was one transaction, so nothing of it was kept."""
+    if error.errno == errno.ENOSPC or "no space left" in str(error).lower():
+        kept = "; nothing was changed" if atomic else ""
+        return StorageFullError(f"{what}: the disk holding the store is full{kept} ({error})")
+    return StoreError(f"{what}: {error}")
 
 
 class OxigraphStore(Store):
@@ -55,6 +85,7 @@ class OxigraphStore(Store):
         self._memory_meta: dict[str, Any] = {}
         self._meta_signature: tuple[int, int, int] | None = None
         self._meta_text = ""
+        self._unrecorded = 0  # writes committed whose count could not be written (full disk)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -64,9 +95,12 @@ class OxigraphStore(Store):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as e:
-            hint = " (is another process, such as a running server, using it?)"
-            hint = hint if "lock" in str(e).lower() else ""
-            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}{hint}") from e
+            if "lock" in str(e).lower():
+                raise StoreLockedError(
+                    f"cannot open the Oxigraph store at {self.path}: another process, such as "
+                    f"a running server, holds it ({e})"
+                ) from e
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}") from e
 
     @property
     def native(self) -> ox.Store:
@@ -156,6 +190,7 @@ class OxigraphStore(Store):
     def update(self, update: str) -> None:
         """Run a SPARQL Update in one transaction."""
         self._writable()
+        self._room_for(len(update))
         try:
             self._store.update(update)
         except SyntaxError as e:
@@ -163,11 +198,12 @@ class OxigraphStore(Store):
         except RuntimeError as e:  # an operation refused (e.g. CREATE of an existing graph)
             raise BadRequestError(f"the update failed: {e}") from e
         except OSError as e:
-            raise StoreError(f"the update failed: {e}") from e
+            raise write_error("the update failed", e) from e
         self._wrote()
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         """Add parsed RDF in one transaction (nothing is kept on a syntax error)."""
+        self._room_for(len(data))
         self._load_with(self._store.load, data, media_type, graph)
 
     def bulk_load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
@@ -195,7 +231,7 @@ class OxigraphStore(Store):
         except SyntaxError as e:
             raise rdf_syntax_error(_first_syntax_error(data, fmt) or e, fmt.name) from e
         except OSError as e:
-            raise StoreError(f"loading failed: {e}") from e
+            raise write_error("loading failed", e, atomic=False) from e
         self._wrote()
 
     def _load_with(
@@ -209,7 +245,7 @@ class OxigraphStore(Store):
         except SyntaxError as e:
             raise rdf_syntax_error(e, fmt.name) from e
         except OSError as e:
-            raise StoreError(f"loading failed: {e}") from e
+            raise write_error("loading failed", e, atomic=method == self._store.load) from e
         self._wrote()
 
     def add_graph(self, graph: Graph, name: str) -> None:
@@ -220,6 +256,7 @@ class OxigraphStore(Store):
     def replace_graph(self, graph: str, data: bytes, media_type: str) -> None:
         """Replace ``graph`` with the parsed RDF in one transaction."""
         self._writable()
+        self._room_for(len(data))
         node = graph_node(graph)
         quads = parse_quads(data, media_type, graph)
         triples = [
@@ -234,8 +271,10 @@ class OxigraphStore(Store):
         )
         try:
             self._store.update(text)
-        except (SyntaxError, OSError) as e:
+        except SyntaxError as e:
             raise StoreError(f"replacing {graph} failed: {e}") from e
+        except OSError as e:
+            raise write_error(f"replacing {graph} failed", e) from e
         self._wrote()
 
     def drop_graph(self, graph: str) -> bool:
@@ -273,6 +312,25 @@ class OxigraphStore(Store):
         if self.read_only:
             raise ForbiddenError("the store is open read-only")
 
+    def _room_for(self, size: int) -> None:
+        """Refuse a write of ``size`` bytes of text before it starts when the disk holding
+        the store has less free space than :func:`room_needed`: a write the engine cannot
+        finish is refused by it too, but then the store may refuse every later write until
+        it is reopened."""
+        if self.path is None:
+            return
+        try:
+            stat = os.statvfs(self.path)
+        except OSError:
+            return  # no figure: the engine's own error will say it
+        free = stat.f_bavail * stat.f_frsize
+        needed = room_needed(size)
+        if free < needed:
+            raise StorageFullError(
+                f"the disk holding the store is full ({free // 1024} KiB free, at least "
+                f"{needed // 1024} KiB needed for this write); nothing was changed"
+            )
+
     # ---- metadata --------------------------------------------------------------------
     @property
     def meta_path(self) -> Path | None:
@@ -302,9 +360,14 @@ class OxigraphStore(Store):
             self._memory_meta = meta
             return
         fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(meta, fh, indent=2, sort_keys=True)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(meta, fh, indent=2, sort_keys=True)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
     def read_meta(self, key: str) -> str | None:
         """A stored metadata value."""
@@ -320,18 +383,27 @@ class OxigraphStore(Store):
             self._write_all_meta(meta)
 
     def _wrote(self) -> None:
+        """Count a committed write. The data is in the store already: when the counter cannot
+        be written (a full disk), this process still moves its version on (so no answer
+        cached before the write is served after it) and says so in the log."""
         if self.read_only:
             return
         with self._lock:
             meta = self._read_all_meta()
-            meta["writes"] = int(meta.get("writes", 0)) + 1
-            self._write_all_meta(meta)
+            meta["writes"] = int(meta.get("writes", 0)) + 1 + self._unrecorded
+            try:
+                self._write_all_meta(meta)
+            except OSError as e:
+                self._unrecorded += 1
+                log.error("a write was committed but its count could not be recorded: %s", e)
+                return
+            self._unrecorded = 0
 
     def version(self) -> str:
         """Content hash of the loaded sources and a counter of writes (persisted)."""
         meta = self._read_all_meta()
         content = str(meta.get("values", {}).get("content_hash") or "empty")
-        return f"{content[:16]}.{int(meta.get('writes', 0))}"
+        return f"{content[:16]}.{int(meta.get('writes', 0)) + self._unrecorded}"
 
     def close(self) -> None:
         """Flush pending writes of an on-disk store."""
