@@ -56,6 +56,7 @@ from thb_graph.errors import (
     ServerBusyError,
     StoreError,
     ThbGraphError,
+    WorkerLostError,
 )
 
 J = TypeVar("J")
@@ -136,8 +137,8 @@ class Executor(Generic[J, R]):
         """``target(job)`` in a worker; the worker is killed if it takes more than ``timeout``.
 
         Raises QueryTimeoutError (also when no worker frees up in time, or at once when
-        ``max_waiting`` queries already wait), StoreError when a worker dies, or the domain
-        error the target raised.
+        ``max_waiting`` queries already wait), WorkerLostError when the worker dies (the
+        next job gets a fresh one), or the domain error the target raised.
         """
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
@@ -152,7 +153,10 @@ class Executor(Generic[J, R]):
             status, payload = worker.conn.recv()
             healthy = True
         except (EOFError, OSError) as e:
-            raise StoreError("the query worker stopped unexpectedly") from e
+            raise WorkerLostError(
+                "the query worker stopped unexpectedly (killed, or out of memory); "
+                "it is being replaced, try again"
+            ) from e
         finally:
             self._release(worker, healthy=healthy)
         if status == "ok":
@@ -178,7 +182,8 @@ class Executor(Generic[J, R]):
                 generation = self._version()
                 while self._idle:
                     worker = self._idle.pop()
-                    if worker.generation == generation and worker.jobs < self._max_jobs:
+                    fresh = worker.generation == generation and worker.jobs < self._max_jobs
+                    if fresh and _running(worker):  # an idle worker may have been killed
                         self._busy.add(worker)
                         return worker
                     _kill(worker)
@@ -312,6 +317,17 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _running(worker: _Worker) -> bool:
+    """True unless the worker has exited (its pipe's other end is then closed)."""
+    if worker.process is not None:
+        return worker.process.is_alive()
+    try:
+        pid, _ = os.waitpid(worker.pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return pid == 0
 
 
 def _kill(worker: _Worker) -> None:
