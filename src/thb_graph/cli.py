@@ -26,8 +26,9 @@ from rdflib.term import Node
 
 from thb_graph import __version__
 from thb_graph.config import Settings, load_settings
-from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
+from thb_graph.errors import ShapeViolationError, StoreError, StoreLockedError, ThbGraphError
 from thb_graph.export.dump import FORMATS, export, write_export
+from thb_graph.kg.backup import BackupReport, backup_store, restore_store
 from thb_graph.kg.build import build_dataset, load_shapes, prefixes_for
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris
@@ -103,6 +104,8 @@ def exit_code_for(error: ThbGraphError) -> int:
     """The exit code of a domain error."""
     if isinstance(error, ShapeViolationError):
         return EXIT_NOT_CONFORM
+    if isinstance(error, StoreLockedError):  # a usage matter: stop the server first
+        return EXIT_BAD_INPUT
     if isinstance(error, StoreError):
         return EXIT_INTERNAL
     return EXIT_BAD_INPUT
@@ -422,6 +425,34 @@ def load(ctx: click.Context, store_spec: str | None, extra: tuple[str, ...]) -> 
         click.echo(f"  {count:>8}  {name}", err=True)
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())
     click.echo(f"loaded {report.triples} triples into {settings.store} ({timings})", err=True)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.pass_context
+def backup(ctx: click.Context, folder: str) -> None:
+    """Back the on-disk store up into FOLDER (a new folder), every graph and the write
+    history included; consistent while the server runs."""
+    report = backup_store(settings_of(ctx), folder)
+    how = "read-only beside the process holding it" if report.beside_server else "read-write"
+    click.echo(
+        f"backed up {report.quads} quads of {report.store_path} into {report.folder} "
+        f"(opened {how}; {report.seconds:.1f} s)",
+        err=True,
+    )
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.pass_context
+def restore(ctx: click.Context, folder: str) -> None:
+    """Replace the on-disk store with the backup in FOLDER (stop the server first)."""
+    report: BackupReport = restore_store(settings_of(ctx), folder)
+    click.echo(
+        f"restored {report.quads} quads from {report.folder} into {report.store_path} "
+        f"({report.seconds:.1f} s)",
+        err=True,
+    )
 
 
 @main.command()
