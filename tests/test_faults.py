@@ -6,7 +6,9 @@ data, and no acknowledged write is lost."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -19,9 +21,12 @@ import requests
 from conftest import LiveServer, require_part
 from test_crash_safety import (
     JSON,
+    assert_store_valid,
     select,
     start_server,
     stop,
+    units,
+    write,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -98,3 +103,93 @@ def test_a_query_worker_killed_mid_query_answers_503_and_is_replaced(
         assert select(query_server, fresh)[0]["n"] == expected, "the next query is answered"
         assert victim not in load_lib.tree(query_server.process.pid), "the dead worker is gone"
     assert query_server.process.poll() is None
+
+
+# ---- the disk fills during writes -----------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 24 MiB tmpfs mounted for the test (root only; under CI=true, failing otherwise)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    possible = sys.platform.startswith("linux") and os.geteuid() == 0 and shutil.which("mount")
+    require_part(bool(possible), "filling a disk needs root on Linux (to mount a small tmpfs)")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "thb-graph-full-disk", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    require_part(done.returncode == 0, f"cannot mount a tmpfs: {done.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        if subprocess.run(["umount", str(mount_point)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def fill(folder: Path, stop_filling: threading.Event, chunk: int = 64 * 1024) -> None:
+    """Write ``folder/filler`` a chunk at a time until the disk is full (or told to stop)."""
+    with (folder / "filler").open("wb") as handle:
+        while not stop_filling.is_set():
+            try:
+                handle.write(b"\0" * chunk)
+                handle.flush()
+            except OSError:
+                return
+            time.sleep(0.004)
+
+
+def test_a_full_disk_refuses_writes_clearly_and_loses_nothing_acknowledged(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    store = small_disk / "store"
+    log = tmp_path / "server.log"
+    server = start_server(store, log)
+    acknowledged: list[str] = []
+    refused: list[str] = []
+    other: list[str] = []
+    try:
+        for n in range(3):
+            assert write(server, f"disk-{n}").status_code == 200
+            acknowledged.append(f"disk-{n}")
+        stop_filling = threading.Event()
+        filler = threading.Thread(target=fill, args=(small_disk, stop_filling))
+        filler.start()
+        n = 3
+        try:
+            while n < 300 and (filler.is_alive() or len(refused) < 3):
+                name = f"disk-{n}"
+                answer = write(server, name)
+                if answer.status_code == 200:
+                    acknowledged.append(name)
+                elif answer.status_code == 507:
+                    refused.append(answer.json()["error"])
+                else:
+                    other.append(f"{answer.status_code} {answer.text[:300]}")
+                n += 1
+        finally:
+            stop_filling.set()
+            filler.join(30)
+        assert other == [], other[:5]
+        assert refused, "the disk filled up"
+        assert all("disk holding the store is full" in e for e in refused), refused[:3]
+        assert all("nothing was changed" in e for e in refused), refused[:3]
+        present = units(server, "disk-")
+        assert present == set(acknowledged), "every acknowledged write, and no refused one"
+        (small_disk / "filler").unlink()
+        after = write(server, "disk-freed")
+        assert after.status_code in (200, 507), after.text
+        if after.status_code == 200:
+            acknowledged.append("disk-freed")
+    finally:
+        stop(server)
+    assert_store_valid(store)
+    server = start_server(store, log)
+    try:
+        assert units(server, "disk-") == set(acknowledged), "nothing acknowledged was lost"
+        assert write(server, "disk-restarted").status_code == 200
+    finally:
+        stop(server)
+    print(f"full disk: {len(acknowledged)} writes acknowledged, {len(refused)} refused (507)")
