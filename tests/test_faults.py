@@ -20,8 +20,13 @@ import requests
 
 from conftest import LiveServer, require_part
 from test_crash_safety import (
+    ACTORS,
+    IRIS,
     JSON,
+    TOKEN,
+    UNIT,
     assert_store_valid,
+    insert_unit,
     select,
     start_server,
     stop,
@@ -193,3 +198,128 @@ def test_a_full_disk_refuses_writes_clearly_and_loses_nothing_acknowledged(
     finally:
         stop(server)
     print(f"full disk: {len(acknowledged)} writes acknowledged, {len(refused)} refused (507)")
+
+
+# ---- the server restarted during a stream of reads and writes -------------------------------
+
+#: Each unit a write made, with the label, inferred type and history the same write adds.
+WHOLE_WRITES = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?u (COUNT(DISTINCT ?l) AS ?labels) (COUNT(DISTINCT ?i) AS ?inferred)
+       (COUNT(DISTINCT ?a) AS ?activities) WHERE {{
+  GRAPH <{ACTORS}> {{ ?u a <https://w3id.org/thb-graph/ontology#LawEnforcementUnit>
+    FILTER (STRSTARTS(STR(?u), '{UNIT}restart-')) OPTIONAL {{ ?u skos:prefLabel ?l }} }}
+  OPTIONAL {{ GRAPH <{IRIS.inferred_graph}> {{ ?u a ?i
+    FILTER (?i = <http://www.w3.org/ns/org#Organization>) }} }}
+  OPTIONAL {{ GRAPH <{IRIS.history_graph}> {{ ?a <http://purl.org/dc/terms/subject> ?u }} }}
+}} GROUP BY ?u
+"""
+
+
+def read_units(url: str, method: str) -> dict[str, tuple[int, int, int]]:
+    """The units of the restart test, each with its label, inferred and history counts;
+    raises on any answer but 200."""
+    if method == "GET":  # a repeated GET may come from the answer cache
+        answer = requests.get(
+            url + "/sparql", params={"query": WHOLE_WRITES}, headers=JSON, timeout=30
+        )
+    else:
+        answer = requests.post(
+            url + "/sparql", data={"query": WHOLE_WRITES}, headers=JSON, timeout=30
+        )
+    answer.raise_for_status()
+    rows = answer.json()["results"]["bindings"]
+    return {
+        r["u"]["value"][len(UNIT) :]: (
+            int(r["labels"]["value"]),
+            int(r["inferred"]["value"]),
+            int(r["activities"]["value"]),
+        )
+        for r in rows
+    }
+
+
+def test_restarts_during_reads_and_writes_give_errors_or_right_answers(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    log = tmp_path / "server.log"
+    server = start_server(store, log)
+    url, port = server.url, int(server.url.rsplit(":", 1)[1])
+    sent: list[str] = []
+    acknowledged: list[str] = []
+    wrong: list[str] = []
+    outcomes = {"write ok": 0, "write error": 0, "read ok": 0, "read error": 0}
+    done = threading.Event()
+
+    def keep_writing() -> None:
+        n = 0
+        while not done.is_set():
+            name = f"restart-{n:04d}"
+            sent.append(name)
+            n += 1
+            try:
+                answer = requests.post(
+                    url + "/sparql/update",
+                    data={"update": insert_unit(name)},
+                    headers={"Authorization": f"Bearer {TOKEN}"},
+                    timeout=30,
+                )
+            except requests.RequestException:
+                outcomes["write error"] += 1
+                time.sleep(0.05)
+                continue
+            if answer.status_code == 200:
+                acknowledged.append(name)
+                outcomes["write ok"] += 1
+            else:
+                outcomes["write error"] += 1
+                if answer.status_code < 500:
+                    wrong.append(f"write {name}: {answer.status_code} {answer.text[:200]}")
+
+    def keep_reading(method: str) -> None:
+        while not done.is_set():
+            must_see = set(acknowledged)
+            try:
+                seen = read_units(url, method)
+            except (requests.RequestException, ValueError):
+                outcomes["read error"] += 1
+                time.sleep(0.05)
+                continue
+            outcomes["read ok"] += 1
+            may_see = set(sent)
+            if missing := must_see - seen.keys():
+                wrong.append(f"{method} missed acknowledged writes {sorted(missing)[:3]}")
+            if unknown := seen.keys() - may_see:
+                wrong.append(f"{method} saw writes never sent {sorted(unknown)[:3]}")
+            torn = {u: c for u, c in seen.items() if c[0] != 1 or c[1] != 1 or c[2] < 1}
+            if torn:
+                wrong.append(f"{method} saw part of a write: {list(torn.items())[:3]}")
+
+    threads = [
+        threading.Thread(target=keep_writing),
+        threading.Thread(target=keep_reading, args=("POST",)),
+        threading.Thread(target=keep_reading, args=("GET",)),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            time.sleep(3)
+            stop(server, sig)
+            time.sleep(0.5)  # the clients meet a closed port meanwhile
+            server = start_server(store, log, port=port)
+        time.sleep(3)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(60)
+    try:
+        final = read_units(url, "POST")
+    finally:
+        stop(server)
+    print(f"restarts: {outcomes}")
+    assert wrong == [], wrong[:5]
+    assert outcomes["read error"] > 0 and outcomes["write error"] > 0, "the restarts were felt"
+    assert outcomes["read ok"] > 10 and len(acknowledged) > 3, outcomes
+    assert set(acknowledged) <= final.keys() <= set(sent), "no acknowledged write was lost"
+    assert all(c[0] == c[1] == 1 and c[2] >= 1 for c in final.values())
+    assert_store_valid(store)
