@@ -25,7 +25,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import requests
-from load_lib import EXPENSIVE, INTENDED_503, percentile, tree, tree_rss_kb
+from load_lib import EXPENSIVE, INTENDED_503, tree, tree_rss_kb
+from load_lib import percentile as _percentile
 
 ACCEPT = {"Accept": "application/sparql-results+json"}
 BASE = "https://w3id.org/thb-graph/"
@@ -37,6 +38,10 @@ CHEAP = [
     "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class",
     "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 20",
 ]
+#: Where writes go: bad input there waits for the write lock like any write.
+WRITE_PATHS = ("/sparql/update", "/rdf-graph-store")
+#: The kinds of request that only read.
+READS = ("query", "page", "bad query/page")
 ACTIVITIES = (
     f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH <{HISTORY}> "
     "{ ?a a <http://www.w3.org/ns/prov#Activity> } }"
@@ -53,6 +58,11 @@ class BadInput:
     path: str
     data: dict[str, str] | bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` (nearest rank); NaN when there is none."""
+    return _percentile(values, q) if values else float("nan")
 
 
 def bad_inputs(token: str, max_query_bytes: int = 65536) -> list[BadInput]:
@@ -166,14 +176,14 @@ class SoakReport:
             lines.append(f"  {kind:<16} {outcome:<16} {count:>7}")
         lines.append(f"unexpected          {len(self.unexpected)}")
         lines += [f"  {u}" for u in self.unexpected[:10]]
+        lines.append(f"over time (windows of {self.window:g} s; over-long queries left out)")
         lines.append(
-            f"over time (windows of {self.window:g} s; latency of all but the over-long queries)"
+            "  from s   requests   read p50   read p99  write p50  write p99   RSS MB  processes"
         )
-        lines.append("  from s   requests   p50 ms   p99 ms   RSS MB   processes")
-        for start, count, p50, p99, rss, procs in self.windows():
-            mb = rss / 1024
+        for start, count, r50, r99, w50, w99, rss, procs in self.windows():
             lines.append(
-                f"  {start:>6.0f} {count:>10} {p50:>8.1f} {p99:>8.1f} {mb:>8.1f} {procs:>11}"
+                f"  {start:>6.0f} {count:>10} {r50:>10.1f} {r99:>10.1f} {w50:>10.1f} {w99:>10.1f}"
+                f" {rss / 1024:>8.1f} {procs:>10}"
             )
         lines += [
             f"writes acknowledged {self.writes_acknowledged}",
@@ -186,20 +196,31 @@ class SoakReport:
         ]
         return "\n".join(lines)
 
-    def windows(self) -> list[tuple[float, int, float, float, int, int]]:
-        """Per window: start, requests, p50 and p99 latency (ms), RSS (kB), processes."""
+    def windows(self) -> list[tuple[float, int, float, float, float, float, int, int]]:
+        """Per window: start, requests, p50 and p99 latency (ms) of reads, then of writes
+        (good and bad: they queue for the write lock), RSS (kB) and processes."""
         rows = []
         start = 0.0
         while start < self.seconds:
             end = start + self.window
             if end >= self.seconds:
                 end = float("inf")  # the last window takes the requests ending after the time
-            ms = [s.ms for s in self.samples if start <= s.at < end and s.kind != "over-long query"]
-            count = sum(1 for s in self.samples if start <= s.at < end)
+            inside = [s for s in self.samples if start <= s.at < end]
+            reads = [s.ms for s in inside if s.kind in READS]
+            writes = [s.ms for s in inside if s.kind in ("write", "bad write")]
             mem = [m for m in self.memory if start <= m[0] < end]
-            rss = max((m[1] for m in mem), default=0)
-            procs = max((m[2] for m in mem), default=0)
-            rows.append((start, count, percentile(ms, 0.5), percentile(ms, 0.99), rss, procs))
+            rows.append(
+                (
+                    start,
+                    len(inside),
+                    percentile(reads, 0.5),
+                    percentile(reads, 0.99),
+                    percentile(writes, 0.5),
+                    percentile(writes, 0.99),
+                    max((m[1] for m in mem), default=0),
+                    max((m[2] for m in mem), default=0),
+                )
+            )
             start = end
         return rows
 
@@ -265,7 +286,8 @@ def run_soak(
         else:
             case = rng.choice(bad)
             answer = timed(session, case.method, case.path, data=case.data, headers=case.headers)
-            kind, expected = "bad input", case.status
+            kind = "bad write" if case.path.startswith(WRITE_PATHS) else "bad query/page"
+            expected = case.status
         status, body, ms = answer
         if status == expected:
             outcome = str(status)

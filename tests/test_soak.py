@@ -54,7 +54,7 @@ def test_a_short_soak_gets_only_expected_answers_and_leaks_nothing(tmp_path: Pat
     print(report.summary())
     outcomes = report.outcomes()
     assert report.unexpected == [], report.unexpected[:5]
-    for kind in ("query", "page", "bad input", "write"):
+    for kind in ("query", "page", "bad query/page", "bad write", "write"):
         assert any(k == kind for k, _ in outcomes), f"no {kind} was sent"
     assert outcomes[("over-long query", "503 (intended)")] > 0, "over-long queries were stopped"
     assert report.writes_acknowledged > 3
