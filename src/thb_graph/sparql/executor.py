@@ -83,6 +83,7 @@ class _Worker:
     jobs: int = 0
     started: float = field(default_factory=time.monotonic)
     process: BaseProcess | None = None
+    reaped: bool = False  # its exit was collected: its pid may belong to another process now
 
 
 class Executor(Generic[J, R]):
@@ -326,8 +327,9 @@ def _running(worker: _Worker) -> bool:
     try:
         pid, _ = os.waitpid(worker.pid, os.WNOHANG)
     except ChildProcessError:
-        return False
-    return pid == 0
+        pid = worker.pid
+    worker.reaped = pid != 0
+    return not worker.reaped
 
 
 def _kill(worker: _Worker) -> None:
@@ -336,8 +338,9 @@ def _kill(worker: _Worker) -> None:
         worker.process.join(5)
         worker.conn.close()
         return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(worker.pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(worker.pid, 0)
+    if not worker.reaped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(worker.pid, 0)
     worker.conn.close()
