@@ -5,6 +5,7 @@ data, and no acknowledged write is lost."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -323,3 +324,34 @@ def test_restarts_during_reads_and_writes_give_errors_or_right_answers(tmp_path:
     assert set(acknowledged) <= final.keys() <= set(sent), "no acknowledged write was lost"
     assert all(c[0] == c[1] == 1 and c[2] >= 1 for c in final.values())
     assert_store_valid(store)
+
+
+def test_a_write_the_engine_cannot_finish_for_want_of_space_keeps_nothing(
+    small_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the free-space check (switched off here), the engine's own out-of-space error:
+    the write is refused as a full disk, nothing of it is kept, and once there is room the
+    store reopens with everything committed before and takes writes again."""
+    from thb_graph.errors import StorageFullError, StoreError
+    from thb_graph.kg.store import oxigraph
+
+    monkeypatch.setattr(oxigraph, "room_needed", lambda size: 0)
+    path = small_disk / "store"
+    store = oxigraph.OxigraphStore(path)
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 'before' } }")
+    fill(small_disk, threading.Event())
+    big = " ".join(f"<urn:x:s{i}> <urn:x:p> '{'x' * 100}' ." for i in range(20000))
+    with pytest.raises(StorageFullError, match="disk holding the store is full") as info:
+        store.update(f"INSERT DATA {{ GRAPH <urn:x:g> {{ {big} }} }}")
+    assert "restart the server" in info.value.message
+    del info  # its traceback holds the store open
+    assert store.count() == 1, "nothing of the refused write is kept"
+    (small_disk / "filler").unlink()
+    with contextlib.suppress(StoreError):  # the engine may keep refusing until reopened
+        store.close()
+    del store
+    reopened = oxigraph.OxigraphStore(path)
+    assert reopened.count() == 1
+    reopened.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 'after' } }")
+    assert reopened.count() == 2
+    reopened.close()

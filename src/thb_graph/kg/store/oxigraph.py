@@ -62,7 +62,10 @@ def write_error(what: str, error: OSError, *, atomic: bool = True) -> StoreError
     ``atomic``: the write was one transaction, so nothing of it was kept."""
     if error.errno == errno.ENOSPC or "no space left" in str(error).lower():
         kept = "; nothing was changed" if atomic else ""
-        return StorageFullError(f"{what}: the disk holding the store is full{kept} ({error})")
+        return StorageFullError(
+            f"{what}: the disk holding the store is full{kept}; once there is room again, "
+            f"the store takes writes after it is reopened (restart the server) ({error})"
+        )
     return StoreError(f"{what}: {error}")
 
 
