@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import LiveServer, require_part
+from conftest import LiveServer, launch_server, require_part
 from test_crash_safety import (
     ACTORS,
     IRIS,
@@ -355,3 +355,43 @@ def test_a_write_the_engine_cannot_finish_for_want_of_space_keeps_nothing(
     reopened.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 'after' } }")
     assert reopened.count() == 2
     reopened.close()
+
+
+# ---- the worker planning a write killed mid-write ------------------------------------------
+
+
+def test_a_write_worker_killed_mid_write_answers_503_and_changes_nothing(tmp_path: Path) -> None:
+    """Over the France graph, where staging, validating and inferring a write takes
+    seconds: the worker doing it is killed, the write answers 503 and changes nothing, and
+    the next write is taken."""
+    require_part(Path("/proc/self/stat").exists(), "finding the write worker needs Linux /proc")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THB_GRAPH_")}
+    env.update(
+        THB_GRAPH_STORE=f"oxigraph:{tmp_path / 'store'}",
+        THB_GRAPH_WRITE_TOKEN=TOKEN,
+        THB_GRAPH_WORKERS="1",
+        THB_GRAPH_LOG_LEVEL="WARNING",
+    )
+    server = launch_server(env, tmp_path / "server.log", timeout=300, new_session=True)
+    try:
+        answers: list[tuple[int, str]] = []
+
+        def write_one(answers: list[tuple[int, str]] = answers) -> None:
+            answer = write(server, "killed-write")
+            answers.append((answer.status_code, answer.text))
+
+        thread = threading.Thread(target=write_one)
+        thread.start()
+        time.sleep(1.5)  # the snapshot is taken and the worker is at work
+        victim = busiest_leaf(server.process.pid)
+        os.kill(victim, signal.SIGKILL)
+        thread.join(120)
+        status, body = answers[0]
+        assert status == 503, body
+        assert "nothing was changed" in body and "stopped unexpectedly" in body
+        assert units(server, "killed-") == set(), "the write changed nothing"
+        answer = write(server, "after-kill")
+        assert answer.status_code == 200, answer.text
+        assert units(server, "after-") == {"after-kill"}
+    finally:
+        stop(server)

@@ -155,8 +155,8 @@ class Executor(Generic[J, R]):
             healthy = True
         except (EOFError, OSError) as e:
             raise WorkerLostError(
-                "the query worker stopped unexpectedly (killed, or out of memory); "
-                "it is being replaced, try again"
+                "the worker process running it stopped unexpectedly (killed, or out of "
+                "memory); another one is started, try again"
             ) from e
         finally:
             self._release(worker, healthy=healthy)
