@@ -1,7 +1,8 @@
 """Faults against a real ``thb-graph serve`` process: a query worker killed with ``kill -9``
-mid-query, the disk of the store filling up during writes, the server restarted during a
-stream of reads and writes. Each time the clients get answers or clear errors, never wrong
-data, and no acknowledged write is lost."""
+mid-query, the worker planning a write killed mid-write, the disk of the store filling up
+during writes (and the store engine itself running out of space), the server restarted
+during a stream of reads and writes. Each time the clients get answers or clear errors,
+never wrong data, and no acknowledged write is lost."""
 
 from __future__ import annotations
 
@@ -333,9 +334,9 @@ def test_a_write_the_engine_cannot_finish_for_want_of_space_keeps_nothing(
     the write is refused as a full disk, nothing of it is kept, and once there is room the
     store reopens with everything committed before and takes writes again."""
     from thb_graph.errors import StorageFullError, StoreError
-    from thb_graph.kg.store import oxigraph
+    from thb_graph.kg.store import oxigraph, space
 
-    monkeypatch.setattr(oxigraph, "room_needed", lambda size: 0)
+    monkeypatch.setattr(space, "room_needed", lambda size: 0)
     path = small_disk / "store"
     store = oxigraph.OxigraphStore(path)
     store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 'before' } }")

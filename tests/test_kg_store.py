@@ -371,7 +371,7 @@ def test_a_nearly_full_disk_refuses_a_write_before_it_starts(
     import os as os_module
 
     from thb_graph.errors import StorageFullError
-    from thb_graph.kg.store import oxigraph
+    from thb_graph.kg.store import oxigraph, space
 
     store = oxigraph.OxigraphStore(tmp_path / "store")
     real = os_module.statvfs(tmp_path)
@@ -380,7 +380,7 @@ def test_a_nearly_full_disk_refuses_a_write_before_it_starts(
         f_frsize = real.f_frsize
         f_bavail = 1024 * 1024 // real.f_frsize  # 1 MiB free
 
-    monkeypatch.setattr(oxigraph.os, "statvfs", lambda _path: Nearly)
+    monkeypatch.setattr(space.os, "statvfs", lambda _path: Nearly)
     version = store.version()
     with pytest.raises(StorageFullError, match="disk holding the store is full"):
         store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
@@ -390,12 +390,12 @@ def test_a_nearly_full_disk_refuses_a_write_before_it_starts(
 
 def test_an_engine_out_of_space_error_is_a_storage_full_error(tmp_path: Path) -> None:
     from thb_graph.errors import StorageFullError
-    from thb_graph.kg.store import oxigraph
+    from thb_graph.kg.store import space
 
-    error = oxigraph.write_error("the update failed", OSError("IO error: No space left on device"))
+    error = space.write_error("the update failed", OSError("IO error: No space left on device"))
     assert isinstance(error, StorageFullError)
     assert "nothing was changed" in error.message
-    other = oxigraph.write_error("the update failed", OSError("IO error: bad block"))
+    other = space.write_error("the update failed", OSError("IO error: bad block"))
     assert not isinstance(other, StorageFullError)
 
 

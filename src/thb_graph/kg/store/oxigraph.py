@@ -9,7 +9,6 @@ on-disk store, in a dict for an in-memory one.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import logging
 import os
@@ -28,13 +27,13 @@ from thb_graph.errors import (
     BadRequestError,
     ConfigError,
     ForbiddenError,
-    StorageFullError,
     StoreError,
     StoreLockedError,
 )
 from thb_graph.kg.store.base import QueryResult, Store
 from thb_graph.kg.store.join_order import CAP, Constants, order_joins
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
+from thb_graph.kg.store.space import ensure_room, write_error
 from thb_graph.kg.store.terms import (
     graph_node,
     parse_quads,
@@ -46,27 +45,6 @@ from thb_graph.kg.store.terms import (
 )
 
 log = logging.getLogger(__name__)
-
-#: Free space a write needs beyond its own size: room for the engine's log, its flush of
-#: the written data, and the metadata file.
-MIN_FREE_BYTES = 4 * 1024 * 1024
-
-
-def room_needed(size: int) -> int:
-    """Free bytes the disk must have for a write of ``size`` bytes of text to start."""
-    return MIN_FREE_BYTES + 4 * size
-
-
-def write_error(what: str, error: OSError, *, atomic: bool = True) -> StoreError:
-    """The domain error of a failed write: StorageFullError when the disk is full.
-    ``atomic``: the write was one transaction, so nothing of it was kept."""
-    if error.errno == errno.ENOSPC or "no space left" in str(error).lower():
-        kept = "; nothing was changed" if atomic else ""
-        return StorageFullError(
-            f"{what}: the disk holding the store is full{kept}; once there is room again, "
-            f"the store takes writes after it is reopened (restart the server) ({error})"
-        )
-    return StoreError(f"{what}: {error}")
 
 
 class OxigraphStore(Store):
@@ -316,23 +294,9 @@ class OxigraphStore(Store):
             raise ForbiddenError("the store is open read-only")
 
     def _room_for(self, size: int) -> None:
-        """Refuse a write of ``size`` bytes of text before it starts when the disk holding
-        the store has less free space than :func:`room_needed`: a write the engine cannot
-        finish is refused by it too, but then the store may refuse every later write until
-        it is reopened."""
-        if self.path is None:
-            return
-        try:
-            stat = os.statvfs(self.path)
-        except OSError:
-            return  # no figure: the engine's own error will say it
-        free = stat.f_bavail * stat.f_frsize
-        needed = room_needed(size)
-        if free < needed:
-            raise StorageFullError(
-                f"the disk holding the store is full ({free // 1024} KiB free, at least "
-                f"{needed // 1024} KiB needed for this write); nothing was changed"
-            )
+        """Refuse a write of ``size`` bytes before it starts when the disk is nearly full."""
+        if self.path is not None:
+            ensure_room(self.path, size)
 
     # ---- metadata --------------------------------------------------------------------
     @property
