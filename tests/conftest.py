@@ -182,13 +182,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 def launch_server(
-    env: dict[str, str], log_path: Path, *, timeout: float, new_session: bool = False
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    timeout: float,
+    new_session: bool = False,
+    port: int | None = None,
 ) -> LiveServer:
-    """``python -m thb_graph serve`` with ``env`` on a free loopback port, its output
-    appended to ``log_path``, polled until ``/health`` answers; fails with that output if it
-    exits or does not answer within ``timeout`` seconds (killed first). ``new_session``
+    """``python -m thb_graph serve`` with ``env`` on a free loopback port (or ``port``), its
+    output appended to ``log_path``, polled until ``/health`` answers; fails with that output
+    if it exits or does not answer within ``timeout`` seconds (killed first). ``new_session``
     starts it in its own process group, so that a signal to the group reaches its workers."""
-    port = free_port()
+    port = port or free_port()
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "thb_graph", "serve", "--port", str(port)],

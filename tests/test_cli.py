@@ -290,3 +290,77 @@ def test_a_setting_flag_reaches_the_settings() -> None:
     assert result.exit_code == 0, result.output
     assert seen["settings"].max_result_rows == 7
     assert seen["settings"].store == "memory"
+
+
+def test_setting_flags_are_taken_after_the_command_too() -> None:
+    seen = {}
+
+    @cli.main.command("probe-after")
+    @cli.click.pass_context
+    def probe(ctx) -> None:  # type: ignore[no-untyped-def]
+        seen["settings"] = cli.settings_of(ctx)
+
+    try:
+        result = CliRunner().invoke(
+            cli.main,
+            [
+                "--store",
+                "oxigraph:elsewhere",
+                "probe-after",
+                "--store",
+                "memory",
+                "--page-size",
+                "9",
+            ],
+        )
+    finally:
+        cli.main.commands.pop("probe-after")
+    assert result.exit_code == 0, result.output
+    assert seen["settings"].store == "memory", "the flag after the command wins"
+    assert seen["settings"].page_size == 9
+
+
+def test_stats_takes_store_and_source_dir_after_the_command(mini_dir: Path) -> None:
+    result = CliRunner().invoke(
+        cli.main, ["stats", "--store", "memory", "--source-dir", str(mini_dir), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["quads"] > 0
+
+
+def test_serve_takes_store_after_the_command(mini_dir: Path) -> None:
+    result = CliRunner().invoke(
+        cli.main, ["serve", "--store", "memory", "--source-dir", str(mini_dir), "--get", "/health"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_a_commands_own_option_is_not_shadowed_by_a_setting_flag(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "loaded"
+    result = run("load", "--store", f"oxigraph:{target}")
+    assert result.exit_code == 0, result.output
+    assert f"oxigraph:{target}" in result.stderr
+
+
+def test_validate_stored_checks_what_the_store_holds(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("validate", "--stored")
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.stdout.lower()
+
+
+def test_validate_stored_finds_a_violation_written_into_the_store(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from thb_graph.kg.store.oxigraph import OxigraphStore
+
+    target = tmp_path / "store"
+    assert run("load", "--store", f"oxigraph:{target}").exit_code == 0
+    store = OxigraphStore(target)
+    store.update(
+        f"INSERT DATA {{ GRAPH <{IRIS.data_graph('actors')}> {{ <{IRIS.id_prefix}actor/x> a "
+        "<http://www.w3.org/ns/org#Organization> } }"
+    )
+    store.close()
+    del store
+    assert run("validate", "--store", f"oxigraph:{target}").exit_code == 0, "the files conform"
+    result = run("validate", "--stored", "--store", f"oxigraph:{target}")
+    assert result.exit_code == 1, result.output
+    assert "actor/x" in result.stdout

@@ -36,9 +36,9 @@ UNIT = IRIS.id_prefix + "actor/"
 JSON = {"Accept": "application/sparql-results+json"}
 
 
-def start_server(store_dir: Path, log_path: Path) -> LiveServer:
+def start_server(store_dir: Path, log_path: Path, port: int | None = None) -> LiveServer:
     """``thb-graph serve`` over the fixture tree and ``store_dir``, with writes on, in its
-    own process group (so that a kill reaches its workers too)."""
+    own process group (so that a kill reaches its workers too), on ``port`` or a free one."""
     require_part(sys.platform.startswith("linux"), "the real-server write tests need Linux")
     env = {k: v for k, v in os.environ.items() if not k.startswith("THB_GRAPH_")}
     env.update(
@@ -49,7 +49,7 @@ def start_server(store_dir: Path, log_path: Path) -> LiveServer:
         THB_GRAPH_WORKERS="2",
         THB_GRAPH_LOG_LEVEL="WARNING",
     )
-    return launch_server(env, log_path, timeout=120, new_session=True)
+    return launch_server(env, log_path, timeout=120, new_session=True, port=port)
 
 
 def stop(server: LiveServer, sig: int = signal.SIGTERM) -> None:

@@ -360,3 +360,60 @@ def test_a_read_only_handle_sees_every_version_the_writer_makes(tmp_path: Path) 
         seen.append(reader.version())
         assert seen[-1] == writer.version()
     assert len(set(seen)) == 4
+
+
+# ---- a full disk ----------------------------------------------------------------------------
+
+
+def test_a_nearly_full_disk_refuses_a_write_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os as os_module
+
+    from thb_graph.errors import StorageFullError
+    from thb_graph.kg.store import oxigraph, space
+
+    store = oxigraph.OxigraphStore(tmp_path / "store")
+    real = os_module.statvfs(tmp_path)
+
+    class Nearly:
+        f_frsize = real.f_frsize
+        f_bavail = 1024 * 1024 // real.f_frsize  # 1 MiB free
+
+    monkeypatch.setattr(space.os, "statvfs", lambda _path: Nearly)
+    version = store.version()
+    with pytest.raises(StorageFullError, match="disk holding the store is full"):
+        store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+    assert store.count() == 0 and store.version() == version
+    store.close()
+
+
+def test_an_engine_out_of_space_error_is_a_storage_full_error(tmp_path: Path) -> None:
+    from thb_graph.errors import StorageFullError
+    from thb_graph.kg.store import space
+
+    error = space.write_error("the update failed", OSError("IO error: No space left on device"))
+    assert isinstance(error, StorageFullError)
+    assert "nothing was changed" in error.message
+    other = space.write_error("the update failed", OSError("IO error: bad block"))
+    assert not isinstance(other, StorageFullError)
+
+
+def test_a_count_that_cannot_be_recorded_still_moves_the_version_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thb_graph.kg.store import oxigraph
+
+    store = oxigraph.OxigraphStore(tmp_path / "store")
+    before = store.version()
+
+    def full(_meta: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_all_meta", full)
+    store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+    assert store.version() != before, "answers cached before the write are not reused"
+    monkeypatch.undo()
+    store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:d> }")
+    assert store.version().endswith(".2"), "the missed count is recorded with the next one"
+    store.close()

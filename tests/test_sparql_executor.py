@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from thb_graph.errors import QuerySyntaxError, QueryTimeoutError, ServerBusyError, StoreError
+from thb_graph.errors import (
+    QuerySyntaxError,
+    QueryTimeoutError,
+    ServerBusyError,
+    StoreError,
+    WorkerLostError,
+)
 from thb_graph.sparql.executor import Executor, query_slots
 
 
@@ -185,5 +192,43 @@ def test_fork_server_workers_are_killed_on_timeout_too() -> None:
         with pytest.raises(QuerySyntaxError):
             pool.run(("syntax", 0), timeout=30)
         assert pool.run(("pid", 0), timeout=30) != pid
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_a_worker_killed_mid_job_is_a_worker_lost_error_and_is_replaced(start: str) -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1, start=start)  # type: ignore[arg-type]
+    try:
+        first = pool.run(("pid", 0), timeout=30)
+        errors: list[BaseException] = []
+
+        def spin() -> None:
+            try:
+                pool.run(("spin", 30), timeout=20)
+            except BaseException as e:
+                errors.append(e)
+
+        thread = threading.Thread(target=spin)
+        started = time.monotonic()
+        thread.start()
+        time.sleep(0.5)
+        os.kill(first, signal.SIGKILL)
+        thread.join(20)
+        assert time.monotonic() - started < 10, "answered when the worker died, not at the limit"
+        assert len(errors) == 1 and isinstance(errors[0], WorkerLostError), errors
+        assert pool.run(("pid", 0), timeout=30) not in (first, 0)
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_an_idle_worker_killed_is_replaced_before_the_next_job(start: str) -> None:
+    pool: Executor[tuple[str, float], int] = Executor(work, size=1, start=start)  # type: ignore[arg-type]
+    try:
+        first = pool.run(("pid", 0), timeout=30)
+        os.kill(first, signal.SIGKILL)
+        time.sleep(0.2)
+        assert pool.run(("pid", 0), timeout=30) != first, "the next job is answered"
     finally:
         pool.close()

@@ -26,16 +26,18 @@ from rdflib.term import Node
 
 from thb_graph import __version__
 from thb_graph.config import Settings, load_settings
-from thb_graph.errors import ShapeViolationError, StoreError, ThbGraphError
+from thb_graph.errors import ShapeViolationError, StoreError, StoreLockedError, ThbGraphError
 from thb_graph.export.dump import FORMATS, export, write_export
 from thb_graph.export.release import ReleaseResult, make_release
+from thb_graph.kg.backup import BackupReport, backup_store, restore_store
 from thb_graph.kg.build import build_dataset, content_hash, load_shapes, prefixes_for
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris
-from thb_graph.kg.load import BuildReport, build_store, ensure_built
+from thb_graph.kg.load import BuildReport, build_store, ensure_built, is_up_to_date
 from thb_graph.kg.stats import GraphStats, graph_stats
-from thb_graph.kg.store import open_store
+from thb_graph.kg.store import open_store, open_store_for_reading
 from thb_graph.kg.store.base import QueryResult, Store
+from thb_graph.kg.stored import validate_stored
 from thb_graph.kg.validate import ValidationReport, validate_sources
 from thb_graph.sparql import results
 
@@ -62,17 +64,59 @@ def settings_of(ctx: click.Context) -> Settings:
     return ctx.find_object(CliState).settings  # type: ignore[union-attr]
 
 
+class _Command(click.Command):
+    """A command that also takes the group's options after its name: ``--config`` and one
+    flag per setting it does not define itself (``thb-graph serve --store X``). Given on
+    both sides of the command name, the one after it wins."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = {name for param in self.params for name in (param.name, *param.opts)}
+        extra: list[click.Parameter] = []
+        if "config_file" not in own and "--config" not in own:
+            extra.append(_config_option())
+        for item in fields(Settings):
+            flag = "--" + item.name.replace("_", "-")
+            if item.name in SECRET_SETTINGS or item.name in own or flag in own:
+                continue
+            extra.append(click.Option([flag, item.name], help=item.metadata["help"]))
+        self.params.extend(extra)
+        self._taken = {p.name for p in extra}
+
+    def invoke(self, ctx: click.Context) -> Any:
+        state = ctx.find_object(CliState)
+        given = {k: ctx.params.pop(k) for k in self._taken if k in ctx.params}
+        if state is not None:
+            config_file = given.pop("config_file", None)
+            if config_file is not None:
+                state.config_file = config_file
+            state.overrides.update({k: v for k, v in given.items() if v is not None})
+            state._settings = None
+        return super().invoke(ctx)
+
+
+def _config_option() -> click.Option:
+    return click.Option(
+        ["--config", "config_file"], type=click.Path(dir_okay=False), help="Settings file (TOML)."
+    )
+
+
 def exit_code_for(error: ThbGraphError) -> int:
     """The exit code of a domain error."""
     if isinstance(error, ShapeViolationError):
         return EXIT_NOT_CONFORM
+    if isinstance(error, StoreLockedError):  # a usage matter: stop the server first
+        return EXIT_BAD_INPUT
     if isinstance(error, StoreError):
         return EXIT_INTERNAL
     return EXIT_BAD_INPUT
 
 
 class _Main(click.Group):
-    """The group that turns errors into a message on stderr and an exit code."""
+    """The group that turns errors into a message on stderr and an exit code; its commands
+    take the settings flags after their name too (:class:`_Command`)."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -132,14 +176,39 @@ def run_validate(settings: Settings) -> ValidationReport:
 
 
 def open_built_store(settings: Settings) -> Store:
-    """Open the configured store, building it first when the sources changed."""
-    store = open_store(settings)
+    """Open the configured store, building it first when the sources changed.
+
+    Beside a running server, which holds an on-disk store, open it read-only and read it
+    as it is (it is not rebuilt). Say on stderr which was done.
+    """
+    opened = open_store_for_reading(settings)
+    store = opened.store
+    on_disk = store.location is not None
+    if on_disk:
+        click.echo(opened.describe(settings), err=True)
+    if opened.read_only:
+        if not is_up_to_date(settings, store):
+            click.echo(
+                "warning: the store was not built from the sources as they are now; the server "
+                "rebuilds it when it starts again",
+                err=True,
+            )
+        return store
     report = ensure_built(settings, store)
     if report is not None:
         click.echo(
             f"built the store: {report.triples} triples in {len(report.graphs)} graphs", err=True
         )
     return store
+
+
+def run_validate_stored(settings: Settings) -> ValidationReport:
+    """Validate the data graphs the built store holds (writes included)."""
+    store = open_built_store(settings)
+    try:
+        return validate_stored(settings, store)
+    finally:
+        store.close()
 
 
 def run_query(settings: Settings, text: str, *, max_rows: int | None = None) -> QueryResult:
@@ -234,11 +303,17 @@ def _table(result: QueryResult, names: Graph, settings: Settings, width: int = 6
 # ---- commands ---------------------------------------------------------------------------
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text")
+@click.option(
+    "--stored",
+    is_flag=True,
+    help="Check what the store holds (writes included) instead of the data files.",
+)
 @click.pass_context
-def validate(ctx: click.Context, fmt: str) -> None:
-    """Check every data file against the shapes (exit 1 when it does not conform)."""
+def validate(ctx: click.Context, fmt: str, stored: bool) -> None:
+    """Check every data file (or, with --stored, the store) against the shapes (exit 1 when
+    it does not conform)."""
     settings = settings_of(ctx)
-    report = run_validate(settings)
+    report = run_validate_stored(settings) if stored else run_validate(settings)
     click.echo(report.render(fmt), nl=False)
     if not report.conforms:
         click.echo(
@@ -351,6 +426,34 @@ def load(ctx: click.Context, store_spec: str | None, extra: tuple[str, ...]) -> 
         click.echo(f"  {count:>8}  {name}", err=True)
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())
     click.echo(f"loaded {report.triples} triples into {settings.store} ({timings})", err=True)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.pass_context
+def backup(ctx: click.Context, folder: str) -> None:
+    """Back the on-disk store up into FOLDER (a new folder), every graph and the write
+    history included; consistent while the server runs."""
+    report = backup_store(settings_of(ctx), folder)
+    how = "read-only beside the process holding it" if report.beside_server else "read-write"
+    click.echo(
+        f"backed up {report.quads} quads of {report.store_path} into {report.folder} "
+        f"(opened {how}; {report.seconds:.1f} s)",
+        err=True,
+    )
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.pass_context
+def restore(ctx: click.Context, folder: str) -> None:
+    """Replace the on-disk store with the backup in FOLDER (stop the server first)."""
+    report: BackupReport = restore_store(settings_of(ctx), folder)
+    click.echo(
+        f"restored {report.quads} quads from {report.folder} into {report.store_path} "
+        f"({report.seconds:.1f} s)",
+        err=True,
+    )
 
 
 @main.command()

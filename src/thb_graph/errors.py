@@ -121,3 +121,15 @@ class StoreError(ThbGraphError):
 
 class StoreUnavailableError(StoreError):
     """A remote store could not be reached or answered with an error."""
+
+
+class StoreLockedError(StoreError):
+    """An on-disk store is held by another process (such as a running server)."""
+
+
+class StorageFullError(StoreError):
+    """The disk holding the store has no room for a write; nothing was changed."""
+
+
+class WorkerLostError(StoreError):
+    """A worker process died while running a job (killed, or out of memory)."""

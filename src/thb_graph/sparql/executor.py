@@ -57,6 +57,7 @@ from thb_graph.errors import (
     ServerBusyError,
     StoreError,
     ThbGraphError,
+    WorkerLostError,
 )
 
 J = TypeVar("J")
@@ -83,6 +84,7 @@ class _Worker:
     jobs: int = 0
     started: float = field(default_factory=time.monotonic)
     process: BaseProcess | None = None
+    reaped: bool = False  # its exit was collected: its pid may belong to another process now
 
 
 class Executor(Generic[J, R]):
@@ -137,8 +139,8 @@ class Executor(Generic[J, R]):
         """``target(job)`` in a worker; the worker is killed if it takes more than ``timeout``.
 
         Raises QueryTimeoutError (also when no worker frees up in time, or at once when
-        ``max_waiting`` queries already wait), StoreError when a worker dies, or the domain
-        error the target raised.
+        ``max_waiting`` queries already wait), WorkerLostError when the worker dies (the
+        next job gets a fresh one), or the domain error the target raised.
         """
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
@@ -153,7 +155,10 @@ class Executor(Generic[J, R]):
             status, payload = worker.conn.recv()
             healthy = True
         except (EOFError, OSError) as e:
-            raise StoreError("the query worker stopped unexpectedly") from e
+            raise WorkerLostError(
+                "the worker process running it stopped unexpectedly (killed, or out of "
+                "memory); another one is started, try again"
+            ) from e
         finally:
             self._release(worker, healthy=healthy)
         if status == "ok":
@@ -179,7 +184,8 @@ class Executor(Generic[J, R]):
                 generation = self._version()
                 while self._idle:
                     worker = self._idle.pop()
-                    if worker.generation == generation and worker.jobs < self._max_jobs:
+                    fresh = worker.generation == generation and worker.jobs < self._max_jobs
+                    if fresh and _running(worker):  # an idle worker may have been killed
                         self._busy.add(worker)
                         return worker
                     _kill(worker)
@@ -309,14 +315,27 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _running(worker: _Worker) -> bool:
+    """True unless the worker has exited (its pipe's other end is then closed)."""
+    if worker.process is not None:
+        return worker.process.is_alive()
+    try:
+        pid, _ = os.waitpid(worker.pid, os.WNOHANG)
+    except ChildProcessError:
+        pid = worker.pid
+    worker.reaped = pid != 0
+    return not worker.reaped
+
+
 def _kill(worker: _Worker) -> None:
     if worker.process is not None:  # a child of the fork server: it reaps it
         worker.process.kill()
         worker.process.join(5)
         worker.conn.close()
         return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(worker.pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(worker.pid, 0)
+    if not worker.reaped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(worker.pid, 0)
     worker.conn.close()

@@ -32,6 +32,8 @@ STATUS_TABLE: list[tuple[type[e.ThbGraphError], int]] = [
     (e.ShapeViolationError, 422),
     (e.ConfigError, 500),
     (e.StoreUnavailableError, 502),
+    (e.WorkerLostError, 503),
+    (e.StorageFullError, 507),
     (e.OverloadedError, 503),
     (e.StoreError, 500),
 ]
@@ -84,7 +86,7 @@ def _domain_error(error: e.ThbGraphError) -> Response:
         extra["column"] = column
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.path, error.message)
-    message = error.message if status < 500 or status in (502, 503) else "internal error"
+    message = error.message if status < 500 or status in (502, 503, 507) else "internal error"
     resp = render_error(status, message, **extra)
     report = getattr(error, "report", None)
     if report is not None and hasattr(report, "text"):

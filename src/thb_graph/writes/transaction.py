@@ -153,5 +153,5 @@ def _planned(
             f"the write was stopped after {timeout:g} s (staging, validation and inference); "
             "nothing was changed"
         ) from e
-    except StoreError as e:
-        raise StoreError(f"the write failed unexpectedly; nothing was changed ({e})") from e
+    except StoreError as e:  # the same class: a lost worker stays a 503
+        raise type(e)(f"the write failed unexpectedly; nothing was changed ({e})") from e

@@ -7,10 +7,11 @@ SPARQL 1.1 store, served by ``kg/store/remote.py`` when that backend is installe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
 
 from thb_graph.config import Settings
-from thb_graph.errors import ConfigError
+from thb_graph.errors import ConfigError, StoreLockedError
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import QueryResult, Store
 
@@ -25,7 +26,12 @@ def store_prefixes(settings: Settings) -> dict[str, str]:
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> Store:
-    """Open the store named by ``settings.store``; ConfigError for an unknown scheme."""
+    """Open the store named by ``settings.store``; ConfigError for an unknown scheme.
+
+    ``read_only`` opens an on-disk Oxigraph store without taking its lock, so it works beside
+    the process holding it (a running server); it sees the store as it was when opened.
+    Opening it read-write while another process holds it raises StoreLockedError.
+    """
     spec = settings.store.strip()
     prefixes = store_prefixes(settings)
     scheme = spec.split(":", 1)[0].lower()
@@ -48,4 +54,30 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
     raise ConfigError(f"unknown store {spec!r}: expected one of {', '.join(SCHEMES)}")
 
 
-__all__ = ["QueryResult", "Store", "open_store"]
+@dataclass(frozen=True)
+class OpenedStore:
+    """A store opened for reading, and whether another process held it (then read-only)."""
+
+    store: Store
+    read_only: bool
+
+    def describe(self, settings: Settings) -> str:
+        """One line saying how the store was opened, for the user."""
+        if self.read_only:
+            return (
+                f"note: the store {settings.store} is held by another process (a running "
+                "server?): opened it read-only, as it was at this moment"
+            )
+        return f"note: opened the store {settings.store}"
+
+
+def open_store_for_reading(settings: Settings) -> OpenedStore:
+    """Open the configured store read-write, or read-only when another process (a running
+    server) holds it: for commands that only read."""
+    try:
+        return OpenedStore(open_store(settings), read_only=False)
+    except StoreLockedError:
+        return OpenedStore(open_store(settings, read_only=True), read_only=True)
+
+
+__all__ = ["OpenedStore", "QueryResult", "Store", "open_store", "open_store_for_reading"]

@@ -8,7 +8,9 @@ on-disk store, in a dict for an in-memory one.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -23,10 +25,17 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from thb_graph.errors import BadRequestError, ConfigError, ForbiddenError, StoreError
+from thb_graph.errors import (
+    BadRequestError,
+    ConfigError,
+    ForbiddenError,
+    StoreError,
+    StoreLockedError,
+)
 from thb_graph.kg.store.base import QueryResult, Store, StoreOpener
 from thb_graph.kg.store.join_order import CAP, Constants, order_joins
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
+from thb_graph.kg.store.space import ensure_room, write_error
 from thb_graph.kg.store.terms import (
     evaluation_error,
     graph_node,
@@ -37,6 +46,8 @@ from thb_graph.kg.store.terms import (
     to_oxigraph,
     to_rdflib,
 )
+
+log = logging.getLogger(__name__)
 
 
 class OxigraphStore(Store):
@@ -58,6 +69,7 @@ class OxigraphStore(Store):
         self._memory_meta: dict[str, Any] = {}
         self._meta_signature: tuple[int, int, int] | None = None
         self._meta_text = ""
+        self._unrecorded = 0  # writes committed whose count could not be written (full disk)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -67,9 +79,12 @@ class OxigraphStore(Store):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as e:
-            hint = " (is another process, such as a running server, using it?)"
-            hint = hint if "lock" in str(e).lower() else ""
-            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}{hint}") from e
+            if "lock" in str(e).lower():
+                raise StoreLockedError(
+                    f"cannot open the Oxigraph store at {self.path}: another process, such as "
+                    f"a running server, holds it ({e})"
+                ) from e
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {e}") from e
 
     @property
     def location(self) -> Path | None:
@@ -171,6 +186,7 @@ class OxigraphStore(Store):
     def update(self, update: str) -> None:
         """Run a SPARQL Update in one transaction."""
         self._writable()
+        self._room_for(len(update))
         try:
             self._store.update(update)
         except SyntaxError as e:
@@ -178,11 +194,12 @@ class OxigraphStore(Store):
         except RuntimeError as e:  # an operation refused (e.g. CREATE of an existing graph)
             raise BadRequestError(f"the update failed: {e}") from e
         except OSError as e:
-            raise StoreError(f"the update failed: {e}") from e
+            raise write_error("the update failed", e) from e
         self._wrote()
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         """Add parsed RDF in one transaction (nothing is kept on a syntax error)."""
+        self._room_for(len(data))
         self._load_with(self._store.load, data, media_type, graph)
 
     def bulk_load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
@@ -210,7 +227,7 @@ class OxigraphStore(Store):
         except SyntaxError as e:
             raise rdf_syntax_error(_first_syntax_error(data, fmt) or e, fmt.name) from e
         except OSError as e:
-            raise StoreError(f"loading failed: {e}") from e
+            raise write_error("loading failed", e, atomic=False) from e
         self._wrote()
 
     def _load_with(
@@ -224,7 +241,7 @@ class OxigraphStore(Store):
         except SyntaxError as e:
             raise rdf_syntax_error(e, fmt.name) from e
         except OSError as e:
-            raise StoreError(f"loading failed: {e}") from e
+            raise write_error("loading failed", e, atomic=method == self._store.load) from e
         self._wrote()
 
     def add_graph(self, graph: Graph, name: str) -> None:
@@ -235,6 +252,7 @@ class OxigraphStore(Store):
     def replace_graph(self, graph: str, data: bytes, media_type: str) -> None:
         """Replace ``graph`` with the parsed RDF in one transaction."""
         self._writable()
+        self._room_for(len(data))
         node = graph_node(graph)
         quads = parse_quads(data, media_type, graph)
         triples = [
@@ -249,8 +267,10 @@ class OxigraphStore(Store):
         )
         try:
             self._store.update(text)
-        except (SyntaxError, OSError) as e:
+        except SyntaxError as e:
             raise StoreError(f"replacing {graph} failed: {e}") from e
+        except OSError as e:
+            raise write_error(f"replacing {graph} failed", e) from e
         self._wrote()
 
     def drop_graph(self, graph: str) -> bool:
@@ -288,6 +308,11 @@ class OxigraphStore(Store):
         if self.read_only:
             raise ForbiddenError("the store is open read-only")
 
+    def _room_for(self, size: int) -> None:
+        """Refuse a write of ``size`` bytes before it starts when the disk is nearly full."""
+        if self.path is not None:
+            ensure_room(self.path, size)
+
     # ---- metadata --------------------------------------------------------------------
     @property
     def meta_path(self) -> Path | None:
@@ -317,9 +342,14 @@ class OxigraphStore(Store):
             self._memory_meta = meta
             return
         fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(meta, fh, indent=2, sort_keys=True)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(meta, fh, indent=2, sort_keys=True)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
     def read_meta(self, key: str) -> str | None:
         """A stored metadata value."""
@@ -335,18 +365,27 @@ class OxigraphStore(Store):
             self._write_all_meta(meta)
 
     def _wrote(self) -> None:
+        """Count a committed write. The data is in the store already: when the counter cannot
+        be written (a full disk), this process still moves its version on (so no answer
+        cached before the write is served after it) and says so in the log."""
         if self.read_only:
             return
         with self._lock:
             meta = self._read_all_meta()
-            meta["writes"] = int(meta.get("writes", 0)) + 1
-            self._write_all_meta(meta)
+            meta["writes"] = int(meta.get("writes", 0)) + 1 + self._unrecorded
+            try:
+                self._write_all_meta(meta)
+            except OSError as e:
+                self._unrecorded += 1
+                log.error("a write was committed but its count could not be recorded: %s", e)
+                return
+            self._unrecorded = 0
 
     def version(self) -> str:
         """Content hash of the loaded sources and a counter of writes (persisted)."""
         meta = self._read_all_meta()
         content = str(meta.get("values", {}).get("content_hash") or "empty")
-        return f"{content[:16]}.{int(meta.get('writes', 0))}"
+        return f"{content[:16]}.{int(meta.get('writes', 0)) + self._unrecorded}"
 
     def close(self) -> None:
         """Flush pending writes of an on-disk store."""
