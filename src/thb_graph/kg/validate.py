@@ -114,7 +114,7 @@ def validate_sources(source: SourceDataset, shapes: Graph) -> ValidationReport:
     for prefix, namespace in [*source.dataset.namespaces(), *shapes.namespaces()]:
         if prefix and namespace not in {ns for _, ns in names.namespaces()}:
             names.bind(prefix, namespace, override=False)
-    report.graph.namespace_manager = names.namespace_manager
+    report.use_names(names)
     return report
 
 

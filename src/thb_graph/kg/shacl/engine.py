@@ -19,9 +19,15 @@ from rdflib.term import Node
 from thb_graph.kg.shacl.compile import Check, Compiler, Test
 from thb_graph.kg.shacl.messages import DefaultMessages
 from thb_graph.kg.shacl.model import UnsupportedShapeError, read_shapes
-from thb_graph.kg.shacl.report import ValidationReport, report_results
+from thb_graph.kg.shacl.report import (
+    ReportGraphOf,
+    ValidationReport,
+    ValidationResult,
+    component_name,
+    local_name,
+)
 from thb_graph.kg.store.terms import to_oxigraph, to_rdflib
-from thb_graph.namespaces import RDF, RDFS, SH
+from thb_graph.namespaces import RDFS, SH
 
 
 @dataclass(frozen=True)
@@ -159,41 +165,58 @@ def _format(message: str, bound: Mapping[str, Node]) -> str:
 def report_of(
     found: Sequence[Found], shapes: Graph, locate: Callable[[Node], str | None]
 ) -> ValidationReport:
-    """A ValidationReport with a sh:ValidationReport graph of ``found``."""
-    graph = _prefixes_of(shapes)
-    head = BNode()
-    graph.add((head, RDF.type, SH.ValidationReport))
+    """A ValidationReport of ``found``: the results at once, the report graph on demand."""
+    owners: dict[Node, Node] = {}
+    paths: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    results = []
     for item in found:
-        node = BNode()
-        graph.add((head, SH.result, node))
         shape = item.check.shape
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, item.focus))
-        graph.add((node, SH.resultSeverity, shape.severity))
-        graph.add((node, SH.sourceShape, shape.node))
-        graph.add((node, SH.sourceConstraintComponent, item.check.component))
-        if item.check.sparql is not None:
-            graph.add((node, SH.sourceConstraint, item.check.sparql.node))
-        if item.value is not None:
-            graph.add((node, SH.value, item.value))
-        if item.path is not None:
-            graph.add((node, SH.resultPath, item.path))
-            _copy_blank(shapes, item.path, graph)
-        for message in item.messages:
-            graph.add((node, SH.resultMessage, message))
-    results = report_results(graph, shapes, locate)
+        node = shape.node
+        if node not in owners:
+            owner = (
+                shapes.value(predicate=SH.property, object=node)
+                if isinstance(node, BNode)
+                else None
+            )
+            owners[node] = owner if owner is not None else node
+        if item.path is not None and item.path not in paths:
+            paths[item.path] = _blank_triples(shapes, item.path)
+        message = str(item.messages[0]) if item.messages else component_name(item.check.component)
+        results.append(
+            ValidationResult(
+                focus_node=item.focus,
+                path=item.path,
+                message=message,
+                severity=local_name(shape.severity),
+                source_shape=owners[node],
+                value=item.value,
+                data_file=locate(item.focus),
+                component=item.check.component,
+                constraint=item.check.sparql.node if item.check.sparql is not None else None,
+                messages=item.messages,
+                shape_node=node,
+            )
+        )
+    results.sort(key=lambda r: (r.data_file or "", str(r.focus_node), str(r.path), r.message))
     conforms = not any(r.severity == "Violation" for r in results)
-    graph.add((head, SH.conforms, Literal(conforms)))
-    report = ValidationReport(conforms=conforms, text="", graph=graph, results=results)
-    report.text = report.to_text()
+    graph_of = ReportGraphOf(
+        results=tuple(results),
+        conforms=conforms,
+        prefixes=tuple((p, str(ns)) for p, ns in shapes.namespaces()),
+        paths=tuple(t for triples in paths.values() for t in triples),
+    )
+    report = ValidationReport(conforms=conforms, results=results, graph_of=graph_of)
+    report.use_names(_prefixes_of(shapes))
     return report
 
 
-def _copy_blank(source: Graph, node: Node, target: Graph) -> None:
+def _blank_triples(source: Graph, node: Node) -> list[tuple[Node, Node, Node]]:
+    out: list[tuple[Node, Node, Node]] = []
     if isinstance(node, BNode):
         for p, o in source.predicate_objects(node):
-            target.add((node, p, o))
-            _copy_blank(source, o, target)
+            out.append((node, p, o))
+            out += _blank_triples(source, o)
+    return out
 
 
 def store_locator(
