@@ -31,15 +31,31 @@ SOURCE_DOC = "<https://w3id.org/thb-graph/ontology#SourceDocument>"
 SCHEMA = "https://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 MODES = ("valid", "unsourced", "bad-iris")
-WORDS = ["police", "justice", "aide", "victimes", "office", "bureau", "labour", "sexual",
-         "forced", "begging", "crime", "border", "migration", "shelter", "social", "enquête"]
+WORDS = [
+    "police",
+    "justice",
+    "aide",
+    "victimes",
+    "office",
+    "bureau",
+    "labour",
+    "sexual",
+    "forced",
+    "begging",
+    "crime",
+    "border",
+    "migration",
+    "shelter",
+    "social",
+    "enquête",
+]
 
 
 def write_other_vocabulary(path: Path, *, triples: int, seed: int = 7, mode: str = "valid") -> int:
     """Write about ``triples`` triples to ``path``; the count written."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
-    rng = random.Random(seed)  # noqa: S311 - reproducible benchmark data
+    rng = random.Random(seed)
     where = "id/" if mode == "bad-iris" else "resource/"
     lines: list[str] = []
 
@@ -60,6 +76,7 @@ def write_other_vocabulary(path: Path, *, triples: int, seed: int = 7, mode: str
     for n, s in enumerate(sources):
         add(s, RDF_TYPE, SOURCE_DOC)
         add(s, LABEL, text(f"Annual report {2000 + n}", "en"))
+        add(s, "<http://purl.org/dc/terms/title>", text(f"Annual report {2000 + n}", "en"))
     regions = [iri("region", n) for n in range(50)]
     for n, r in enumerate(regions):
         add(r, RDF_TYPE, f"<{TV}Region>")

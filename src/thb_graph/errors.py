@@ -13,6 +13,18 @@ class ThbGraphError(Exception):
         self.message = message
         self.details = details or []
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with every attribute (a report, a line), whatever ``__init__`` takes: an
+        error travels back from the child process of an engine step (``kg.isolate``)."""
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[ThbGraphError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigError(ThbGraphError):
     """A setting is missing, malformed or contradicts another."""
@@ -97,6 +109,10 @@ class ForbiddenError(ThbGraphError):
 
 class StoreError(ThbGraphError):
     """The store failed for a reason that is not the client's fault."""
+
+
+class EngineCrashError(StoreError):
+    """A native library died (a signal) while doing a named step of the engine's work."""
 
 
 class StoreUnavailableError(StoreError):

@@ -37,6 +37,10 @@ class Oracle(Protocol):
 
     def nodes(self, query: str, limit: int) -> Sequence[Node] | None: ...
 
+    def member_function(self, terms: Sequence[Node]) -> str:
+        """The IRI of a function of one term, true when it is one of ``terms``."""
+        ...
+
 
 @dataclass(frozen=True)
 class Check:
@@ -51,6 +55,9 @@ class Check:
 
 #: Up to this many focus nodes, the checks of a shape list them instead of finding them.
 INLINE_FOCUS = 2000
+#: Up to this many terms, a test of membership is written into the query (sameTerm); more
+#: are asked of a function of the oracle, so a query never grows with the data.
+INLINE_TERMS = 32
 _NODE_KINDS = {
     SH.IRI: "isIRI({x})",
     SH.BlankNode: "isBlank({x})",
@@ -269,7 +276,7 @@ class Compiler:
                 out.append((component(name), self._range(name, bound, accept, x, cands)))
         for head in params.get(SH["in"], []):
             members = shape.lists[head]
-            out.append((component("in"), _one_of(x, members)))
+            out.append((component("in"), self._one_of(x, members)))
         out += self._logical(shape, x, cands)
         return out
 
@@ -334,7 +341,7 @@ class Compiler:
         typed = f"FILTER (isLiteral(?cand) && DATATYPE(?cand) = {_n3(datatype)})"
         query = self._candidates(cands, typed)
         bad = self.oracle.failing(("datatype", datatype), lambda v: ill_typed(v, datatype), query)
-        return f"({same} && !{_one_of(x, bad)})"
+        return f"({same} && !{self._one_of(x, bad)})"
 
     def _pattern(self, shape: Shape, pattern: Node, x: str, cands: Candidates) -> str:
         flags = str(shape.param("flags") or "").lower()
@@ -347,7 +354,7 @@ class Compiler:
 
         query = self._candidates(cands, "FILTER (!isBlank(?cand))")
         bad = self.oracle.failing(("pattern", str(pattern), flags), fails, query)
-        return f"(!isBlank({x}) && !{_one_of(x, bad)})"
+        return f"(!isBlank({x}) && !{self._one_of(x, bad)})"
 
     def _range(
         self, name: str, bound: Node, accept: Callable[[int], bool], x: str, cands: Candidates
@@ -357,12 +364,21 @@ class Compiler:
 
         query = self._candidates(cands, "FILTER (isLiteral(?cand))")
         bad = self.oracle.failing((name, bound), fails, query)
-        return f"(isLiteral({x}) && !{_one_of(x, bad)})"
+        return f"(isLiteral({x}) && !{self._one_of(x, bad)})"
 
     def _candidates(self, cands: Candidates, extra: str) -> str:
         return self._with_prefixes(f"SELECT DISTINCT ?cand WHERE {{ {cands('?cand')} {extra} }}")
 
     # ---- helpers -------------------------------------------------------------------------
+    def _one_of(self, x: str, terms: Sequence[Node]) -> str:
+        """An expression true when ``x`` is one of ``terms`` (blank nodes never match)."""
+        usable = [t for t in terms if not isinstance(t, BNode)]
+        if not usable:
+            return "false"
+        if len(usable) > INLINE_TERMS:
+            return f"<{self.oracle.member_function(usable)}>({x})"
+        return "(" + " || ".join(f"sameTerm({x}, {t.n3()})" for t in usable) + ")"
+
     def _var(self, stem: str) -> str:
         self._count += 1
         return f"?{stem}{self._count}"
@@ -385,13 +401,6 @@ def _n3(term: Node) -> str:
     if isinstance(term, BNode):
         raise UnsupportedShapeError("a blank node as a constraint value")
     return term.n3()
-
-
-def _one_of(x: str, terms: Sequence[Node]) -> str:
-    usable = [t for t in terms if not isinstance(t, BNode)]
-    if not usable:
-        return "false"
-    return "(" + " || ".join(f"sameTerm({x}, {t.n3()})" for t in usable) + ")"
 
 
 def _int(term: Node | None) -> int | None:
