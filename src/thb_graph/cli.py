@@ -37,6 +37,7 @@ from thb_graph.export.dump import FORMATS, export, write_export
 from thb_graph.kg.build import build_dataset, load_shapes, prefixes_for
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris
+from thb_graph.kg.isolate import run_step
 from thb_graph.kg.load import BuildReport, build_store, ensure_built
 from thb_graph.kg.stats import GraphStats, graph_stats
 from thb_graph.kg.store import open_store
@@ -133,7 +134,8 @@ def main(ctx: click.Context, config_file: str | None, **flags: str | None) -> No
 # ---- plain functions (what the commands call) -------------------------------------------
 def run_validate(settings: Settings) -> ValidationReport:
     """Validate the data files against the shapes."""
-    return validate_sources(build_dataset(settings), load_shapes(settings))
+    source, shapes = build_dataset(settings), load_shapes(settings)
+    return run_step("validating the data files", validate_sources, source, shapes)
 
 
 def open_built_store(settings: Settings) -> Store:

@@ -29,6 +29,7 @@ from rdflib.term import Node
 from thb_graph.config import Settings
 from thb_graph.errors import ForbiddenError, NotFoundError, ShapeViolationError
 from thb_graph.kg.build import load_shapes
+from thb_graph.kg.incremental import reinfer, rules_of
 from thb_graph.kg.infer import infer
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.validate import ValidationReport, validate
@@ -167,8 +168,8 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
     if not report.conforms:
         return _rejection(report)
     lap = time.perf_counter()
-    inferred_new = set(infer([ontology, *data_graphs]).graph)
     inferred_old = {(s, p, o) for s, p, o, g in before if g == URIRef(iris.inferred_graph)}
+    inferred_new = _inferred(ontology, data_graphs, inferred_old, added, removed)
     seconds["infer"] = _lap(lap)
     started = datetime.fromtimestamp(job.started, UTC)
     activity = new_activity_iri(iris, started)
@@ -202,6 +203,23 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
         graphs=tuple(sorted(str(g) for g in touched if g is not None)),
         seconds=seconds,
     )
+
+
+def _inferred(
+    ontology: Graph,
+    data_graphs: list[Graph],
+    before: set[tuple[Node, Node, Node]],
+    added: set[Quad],
+    removed: set[Quad],
+) -> set[tuple[Node, Node, Node]]:
+    """The inferred graph after the change: redone for the nodes the change affects
+    (``kg.incremental``), or in full (owlrl) when the change touches the rules."""
+    asserted = [t for graph in (ontology, *data_graphs) for t in graph]
+    changed = [(s, p, o) for s, p, o, _ in (*added, *removed)]
+    redone = reinfer(rules_of(ontology), asserted, before, changed)
+    if redone is not None:
+        return redone.inferred
+    return set(infer([ontology, *data_graphs]).graph)
 
 
 def _apply(ds: Dataset, context: WriteContext, job: WriteJob) -> None:
