@@ -144,3 +144,29 @@ def test_validate_and_load_write_the_full_report_on_request(
     assert result.exit_code == 1
     assert "Results by shape:" in result.stderr
     assert "A count of victims cannot be negative." in text.read_text()
+
+
+def test_focus_nodes_limit_the_checked_nodes_and_reach_the_neighbours() -> None:
+    from rdflib import Dataset, URIRef
+
+    from thb_graph.kg.shacl import validate_graphs
+    from thb_graph.writes.plan import _focus_nodes
+
+    shapes = Graph().parse(data=SHAPES, format="turtle")
+    data = Dataset()
+    graph = data.graph(URIRef(f"{EX}graph/new"))
+    turtle = f"""
+        @prefix ex: <{EX}> .
+        <{EX}id/thing/a> a ex:Thing ; ex:code "1" ; ex:next <{EX}id/thing/b> .
+        <{EX}id/thing/b> a ex:Thing ; ex:code "bad" .
+        <{EX}id/thing/c> a ex:Thing ; ex:code "also bad" .
+    """
+    graph.parse(data=turtle, format="turtle")
+    a, b = URIRef(f"{EX}id/thing/a"), URIRef(f"{EX}id/thing/b")
+    changed = {(a, URIRef(f"{EX}code"), graph.value(a, URIRef(f"{EX}code")), graph.identifier)}
+    focus = _focus_nodes([graph], changed, set())  # type: ignore[arg-type]
+    assert {a, b} <= focus
+    report = validate_graphs(data, shapes, focus_nodes=focus)
+    assert [str(r.focus_node) for r in report.results] == [str(b)]  # c is not checked
+    everything = validate_graphs(data, shapes)
+    assert {str(r.focus_node) for r in everything.results} == {str(b), f"{EX}id/thing/c"}

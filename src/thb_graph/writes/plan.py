@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Literal
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from thb_graph.config import Settings
@@ -163,7 +164,8 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
     data_graphs = _data_graphs(ds, iris, touched)
     lap = time.perf_counter()
     ontology = ds.graph(URIRef(iris.ontology_graph))
-    report = validate(_dataset_of(data_graphs), context.shapes, ontology)
+    focus = _focus_nodes(data_graphs, added, removed)
+    report = validate(_dataset_of(data_graphs), context.shapes, ontology, focus_nodes=focus)
     seconds["validate"] = _lap(lap)
     if not report.conforms:
         return _rejection(report)
@@ -203,6 +205,24 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
         graphs=tuple(sorted(str(g) for g in touched if g is not None)),
         seconds=seconds,
     )
+
+
+def _focus_nodes(data_graphs: list[Graph], added: set[Quad], removed: set[Quad]) -> set[Node]:
+    """The nodes a change can make fail a shape: the subjects and objects of the changed
+    statements, and their neighbours in the data after it (the shapes' SPARQL constraints
+    reach one statement beyond their focus node: the parts of a total, the referrers of
+    an entity)."""
+    seeds: set[Node] = set()
+    for s, _, o, _ in (*added, *removed):
+        seeds |= {s, o}
+    focus = set(seeds)
+    for node in seeds:
+        if isinstance(node, RdfLiteral):
+            continue
+        for graph in data_graphs:
+            focus |= set(graph.objects(node, None))
+            focus |= set(graph.subjects(None, node))
+    return focus
 
 
 def _inferred(
