@@ -70,7 +70,7 @@ def _focus_quads(nodes: Collection[Node]) -> list[ox.Quad]:
     for node in nodes:
         term = to_oxigraph(node)
         subject = link if isinstance(term, ox.Literal) else term
-        quads.append(ox.Quad(subject, link, term, graph))  # type: ignore[arg-type]
+        quads.append(ox.Quad(subject, link, term, graph))
     return quads
 
 
