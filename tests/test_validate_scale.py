@@ -65,7 +65,7 @@ def test_100k_failing_candidates_keep_every_query_small(
     graph = f"{EX}graph/new"
     store = _store(graph)
     if restricted:  # force the focus-first plan even though the change is the whole store
-        monkeypatch.setattr(engine, "RESTRICTED_COST", 0)
+        monkeypatch.setattr(engine, "_mostly_changed", lambda store, graphs: False)
     shapes = Graph().parse(data=SHAPES, format="turtle")
     report = validate_store(store, shapes, focus_graphs=[graph])
     assert len(report.results) == 2 * CANDIDATES

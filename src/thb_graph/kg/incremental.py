@@ -49,6 +49,7 @@ _TBOX = frozenset(
     }
 )
 _VOCABULARIES = (str(RDF), str(RDFS), str(OWL))
+_TYPE = RDF.type
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def about(triple: Triple, nodes: Set[Node]) -> bool:
     """True when ``triple`` says something about one of ``nodes`` (as subject, or as
     object of any property but rdf:type)."""
     s, p, o = triple
-    return s in nodes or (p != RDF.type and o in nodes)
+    return s in nodes or (p != _TYPE and o in nodes)
 
 
 def reinfer(

@@ -18,7 +18,7 @@ from thb_graph.errors import BadRequestError, NotFoundError
 from thb_graph.namespaces import RDF
 from thb_graph.pages import overview
 from thb_graph.pages.entity import Namer, Triple
-from thb_graph.pages.labels import IndexCache, LabelIndex
+from thb_graph.pages.labels import DERIVED, IndexCache, LabelIndex
 from thb_graph.web import meta, pages, state, urls
 from thb_graph.web.entities import breakdown_chart
 
@@ -188,7 +188,9 @@ def search() -> Response:
     results = [(namer.term(URIRef(h.iri)), h, types.get(h.iri, [])) for h in shown]
     if fmt != "html":
         triples: list[Triple] = [
-            (URIRef(h.iri), h.predicate, Literal(h.matched, lang=h.matched_lang)) for h in shown
+            (URIRef(h.iri), h.predicate, Literal(h.matched, lang=h.matched_lang))
+            for h in shown
+            if h.predicate != DERIVED  # a name made for search, never a statement
         ]
         triples += [(URIRef(h.iri), RDF.type, t.node) for h in shown for t in types.get(h.iri, [])]
         response = pages.rdf_response(_twin(triples, namer), fmt)

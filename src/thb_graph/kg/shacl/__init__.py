@@ -124,10 +124,19 @@ def _bind_missing(data_graph: Graph, ontology: Graph) -> None:
             data_graph.namespace_manager.bind(prefix, namespace)
 
 
+_AXIOMS: dict[int, Graph] = {}
+
+
 def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
     """The part of ``ontology`` pyshacl mixes into the data (its RDFS and OWL axioms: the
-    classes, properties and their relations), as quads of ``graph``."""
-    axioms = inoculate(Graph(), ontology)
+    classes, properties and their relations), as quads of ``graph``; worked out once per
+    ontology content (each write stages the same ontology afresh)."""
+    key = hash(frozenset(ontology))
+    axioms = _AXIOMS.get(key)
+    if axioms is None:
+        if len(_AXIOMS) >= 8:
+            _AXIOMS.clear()
+        axioms = _AXIOMS[key] = inoculate(Graph(), ontology)
     return [_quad(s, p, o, graph) for s, p, o in axioms]
 
 
