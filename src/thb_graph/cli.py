@@ -26,13 +26,21 @@ from rdflib.term import Node
 
 from thb_graph import __version__
 from thb_graph.config import Settings, load_settings
-from thb_graph.errors import ShapeViolationError, StoreError, StoreLockedError, ThbGraphError
+from thb_graph.errors import (
+    ConfigError,
+    EngineCrashError,
+    ShapeViolationError,
+    StoreError,
+    StoreLockedError,
+    ThbGraphError,
+)
 from thb_graph.export.dump import FORMATS, export, write_export
 from thb_graph.export.release import ReleaseResult, make_release
 from thb_graph.kg.backup import BackupReport, backup_store, restore_store
 from thb_graph.kg.build import build_dataset, content_hash, load_shapes, prefixes_for
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris
+from thb_graph.kg.isolate import run_step
 from thb_graph.kg.load import BuildReport, build_store, ensure_built, is_up_to_date
 from thb_graph.kg.stats import GraphStats, graph_stats
 from thb_graph.kg.store import open_store, open_store_for_reading
@@ -103,7 +111,7 @@ def _config_option() -> click.Option:
 
 def exit_code_for(error: ThbGraphError) -> int:
     """The exit code of a domain error."""
-    if isinstance(error, ShapeViolationError):
+    if isinstance(error, ShapeViolationError | EngineCrashError):
         return EXIT_NOT_CONFORM
     if isinstance(error, StoreLockedError):  # a usage matter: stop the server first
         return EXIT_BAD_INPUT
@@ -129,7 +137,7 @@ class _Main(click.Group):
         except ShapeViolationError as e:
             click.echo(f"error: {e.message}", err=True)
             if isinstance(e.report, ValidationReport):
-                click.echo(e.report.to_text(), err=True)
+                click.echo(e.report.summary(), err=True)
             ctx.exit(EXIT_NOT_CONFORM)
         except ThbGraphError as e:
             click.echo(f"error: {e.message}", err=True)
@@ -172,7 +180,8 @@ def main(ctx: click.Context, /, config_file: str | None, **flags: str | None) ->
 # ---- plain functions (what the commands call) -------------------------------------------
 def run_validate(settings: Settings) -> ValidationReport:
     """Validate the data files against the shapes."""
-    return validate_sources(build_dataset(settings), load_shapes(settings))
+    source, shapes = build_dataset(settings), load_shapes(settings)
+    return run_step("validating the data files", validate_sources, source, shapes)
 
 
 def open_built_store(settings: Settings) -> Store:
@@ -301,20 +310,44 @@ def _table(result: QueryResult, names: Graph, settings: Settings, width: int = 6
 
 
 # ---- commands ---------------------------------------------------------------------------
+def write_report(report: ValidationReport, path: str) -> None:
+    """Write the full report to ``path``: Turtle for .ttl, JSON for .json, else text."""
+    suffix = Path(path).suffix.lower()
+    fmt = {".ttl": "turtle", ".json": "json"}.get(suffix, "text")
+    try:
+        Path(path).write_text(report.render(fmt), encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot write {path}: {e.strerror or e}") from e
+
+
+_REPORT_OPTION = click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False),
+    help="Write the full validation report here (.ttl: Turtle, .json: JSON, else text).",
+)
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text")
+@_REPORT_OPTION
 @click.option(
     "--stored",
     is_flag=True,
     help="Check what the store holds (writes included) instead of the data files.",
 )
 @click.pass_context
-def validate(ctx: click.Context, fmt: str, stored: bool) -> None:
+def validate(ctx: click.Context, fmt: str, report_file: str | None, stored: bool) -> None:
     """Check every data file (or, with --stored, the store) against the shapes (exit 1 when
-    it does not conform)."""
+    it does not conform).
+
+    The text output is a summary: the count of results by shape and the first results;
+    ``--report FILE`` writes them all."""
     settings = settings_of(ctx)
     report = run_validate_stored(settings) if stored else run_validate(settings)
-    click.echo(report.render(fmt), nl=False)
+    if report_file:
+        write_report(report, report_file)
+    click.echo(report.summary() if fmt == "text" else report.render(fmt), nl=False)
     if not report.conforms:
         click.echo(
             f"error: the data does not conform ({len(report.violations)} violation(s))", err=True
@@ -415,13 +448,24 @@ def infer(ctx: click.Context, out: str | None, fmt: str) -> None:
     type=click.Path(dir_okay=False),
     help="Extra .nt/.ttl file, loaded into graph/extra/{stem} (repeatable).",
 )
+@_REPORT_OPTION
 @click.pass_context
-def load(ctx: click.Context, store_spec: str | None, extra: tuple[str, ...]) -> None:
+def load(
+    ctx: click.Context, store_spec: str | None, extra: tuple[str, ...], report_file: str | None
+) -> None:
     """Validate, infer and bulk-load everything into the store."""
     settings = settings_of(ctx)
     if store_spec:
         settings = settings.replace(store=store_spec)
-    report = run_load(settings, extra_files=extra)
+    try:
+        report = run_load(settings, extra_files=extra)
+    except ShapeViolationError as e:
+        if report_file and isinstance(e.report, ValidationReport):
+            write_report(e.report, report_file)
+        raise
+    checked = report.extras.validation if report.extras else None
+    if report_file and (checked or report.validation):
+        write_report(checked or report.validation, report_file)  # type: ignore[arg-type]
     for name, count in report.graphs.items():
         click.echo(f"  {count:>8}  {name}", err=True)
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())

@@ -18,13 +18,14 @@ class ThbGraphError(Exception):
         self.details = details or []
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+        """Pickle with every attribute (a report, a line), whatever ``__init__`` takes: an
+        error travels back from the child process of an engine step (``kg.isolate``)."""
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
-def _rebuild(cls: type[ThbGraphError], message: str, state: dict[str, Any]) -> ThbGraphError:
-    """An error of ``cls`` with ``message`` and the attributes it had (see ``__reduce__``)."""
+def _rebuild(cls: type[ThbGraphError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
     error = cls.__new__(cls)
-    Exception.__init__(error, message)
+    Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
 
@@ -117,6 +118,10 @@ class ForbiddenError(ThbGraphError):
 
 class StoreError(ThbGraphError):
     """The store failed for a reason that is not the client's fault."""
+
+
+class EngineCrashError(StoreError):
+    """A native library died (a signal) while doing a named step of the engine's work."""
 
 
 class StoreUnavailableError(StoreError):

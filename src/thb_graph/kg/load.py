@@ -21,6 +21,7 @@ from thb_graph.kg.build import SourceDataset, build_dataset, content_hash, load_
 from thb_graph.kg.extras import NTRIPLES, ExtraData, ExtrasInference, infer_with_extras, kept_extras
 from thb_graph.kg.infer import InferenceResult, infer_sources
 from thb_graph.kg.iris import Iris, slugify
+from thb_graph.kg.isolate import run_step
 from thb_graph.kg.sources import check_sources
 from thb_graph.kg.store.base import Store
 from thb_graph.kg.store.terms import rdf_format, rdf_syntax_error, to_oxigraph
@@ -90,7 +91,9 @@ def build_store(
     shapes = load_shapes(settings) if validate else None
     if shapes is not None:
         t = time.perf_counter()
-        report = ensure_valid(validate_sources(source, shapes))
+        report = ensure_valid(
+            run_step("validating the data files", validate_sources, source, shapes)
+        )
         seconds["validate"] = _lap(t)
     t = time.perf_counter()
     inference = infer_sources(source)
@@ -103,7 +106,9 @@ def build_store(
     source_quads = _source_nquads(source)
     together: ExtrasInference | None = None
     if extras:
-        together = infer_with_extras(
+        together = run_step(
+            "validating and inferring the extra files",
+            infer_with_extras,
             source_quads,
             inference.graph,
             extras,

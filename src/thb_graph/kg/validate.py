@@ -14,7 +14,7 @@ the shapes use a feature it does not implement.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 import pyshacl
@@ -46,6 +46,7 @@ def validate(
     inference: Inference = DEFAULT_INFERENCE,
     graph_files: Mapping[str, str] | None = None,
     engine: Engine = DEFAULT_ENGINE,
+    focus_nodes: Collection[Node] | None = None,
 ) -> ValidationReport:
     """Validate ``data_graph`` against ``shapes_graph`` with ``ontology_graph`` mixed in.
 
@@ -54,7 +55,8 @@ def validate(
     ``graph_files``, graph IRI -> file name, when given). Warnings and infos do not make
     the data non-conforming: it conforms when no result has severity Violation. Broken
     shapes raise ConfigError, and so do shapes the ``sparql`` engine cannot run when it
-    is asked for by name.
+    is asked for by name. ``focus_nodes`` limits the nodes checked (the rest of the data
+    serving as context) on the ``sparql`` engine; pyshacl checks them all.
     """
     if engine != "pyshacl":
         if inference != "none" and engine == "sparql":
@@ -62,7 +64,11 @@ def validate(
         if inference == "none":
             try:
                 return validate_graphs(
-                    data_graph, shapes_graph, ontology_graph, graph_files=graph_files
+                    data_graph,
+                    shapes_graph,
+                    ontology_graph,
+                    graph_files=graph_files,
+                    focus_nodes=focus_nodes,
                 )
             except UnsupportedShapeError as e:
                 if engine == "sparql":
@@ -114,7 +120,7 @@ def validate_sources(source: SourceDataset, shapes: Graph) -> ValidationReport:
     for prefix, namespace in [*source.dataset.namespaces(), *shapes.namespaces()]:
         if prefix and namespace not in {ns for _, ns in names.namespaces()}:
             names.bind(prefix, namespace, override=False)
-    report.graph.namespace_manager = names.namespace_manager
+    report.use_names(names)
     return report
 
 

@@ -6,9 +6,8 @@ language, then the fallback language, then a name with no language, then any lan
 a readable form of the IRI's last segment. Within one language the predicate order of
 :data:`LABEL_PREDICATES` decides.
 
-:class:`LabelIndex` holds every name folded to lower case without accents ("Sécurité" and
-"securite" fold alike), built once per store version, so a search is a scan over a small
-in-memory list instead of a query per request.
+:class:`LabelIndex` holds every name, built once per store version, and a full-text index of
+them (``kg.search``): word-start matching with case and accents folded, in milliseconds.
 """
 
 from __future__ import annotations
@@ -17,15 +16,16 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
 from thb_graph.kg import bindings
 from thb_graph.kg.iris import is_absolute_iri
+from thb_graph.kg.search import Name, TextIndex
 from thb_graph.kg.store.base import Store
-from thb_graph.namespaces import DCTERMS, ELI, FOAF, RDFS, SDO, SKOS
+from thb_graph.namespaces import DCTERMS, ELI, FOAF, OWL, QB, RDF, RDFS, SDO, SKOS, THB
 
 #: Predicates that name a thing, most preferred first.
 LABEL_PREDICATES: tuple[URIRef, ...] = (
@@ -121,70 +121,137 @@ def labels_for(
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result: the thing and the name that matched."""
+    """One search result: the thing, the name that matched (and its marked words)."""
 
     iri: str
     matched: str
     matched_lang: str | None
     score: int
     predicate: URIRef = RDFS.label
+    segments: tuple[tuple[str, bool], ...] = ()
+
+
+#: Identifiers indexed beside the names ("2011/36/EU", "2011").
+ID_PREDICATES: tuple[URIRef, ...] = (ELI.id_local, SKOS.notation)
+#: Where a derived name of a figure comes from (never stated in the graph).
+DERIVED = URIRef("urn:thb-graph:search:derived-name")
+#: What the things are that search leaves out: the terms of the vocabulary.
+_SCHEMA_TYPES = (
+    OWL.Class,
+    RDFS.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    RDF.Property,
+    OWL.Ontology,
+)
+#: The dimensions that name a figure, in the order they are read out.
+FIGURE_PARTS: tuple[URIRef, ...] = (
+    QB.dataSet,
+    THB.refArea,
+    THB.refPeriod,
+    THB.exploitationForm,
+    THB.nationality,
+    THB.victimGroup,
+    THB.ageGroup,
+    THB.sex,
+)
+SEARCH_LANGUAGES = ("en", "fr")
 
 
 @dataclass
 class LabelIndex:
-    """Every name of every IRI, folded for case- and accent-insensitive search."""
+    """Every name of every IRI, and a full-text index of them for search."""
 
     entries: list[tuple[str, str, URIRef, Literal]] = field(default_factory=list)
     by_iri: dict[str, list[tuple[URIRef, Literal]]] = field(default_factory=dict)
+    text: TextIndex | None = None
 
     @classmethod
     def build(cls, store: Store) -> LabelIndex:
-        """Read every name in the store into an index."""
+        """Read every name in the store into an index, and index them for search: names
+        and identifiers of everything but the vocabulary's terms, and for each figure
+        (qb:Observation) names in English and French made from its dimensions' names;
+        parts of a total (thb:partOf) rank after totals."""
+        predicates = (*LABEL_PREDICATES, *ID_PREDICATES)
         query = (
             "SELECT DISTINCT ?x ?p ?l WHERE { "
-            + bindings.values("p", LABEL_PREDICATES)
+            + bindings.values("p", predicates)
             + " ?x ?p ?l . FILTER(isIRI(?x) && isLiteral(?l)) }"
         )
         index = cls()
+        named: list[tuple[str, URIRef, Literal]] = []
         for x, p, lit in store.query(query).rows:
             if isinstance(lit, Literal) and isinstance(p, URIRef) and x is not None:
-                index.entries.append((fold(str(lit)), str(x), p, lit))
-                index.by_iri.setdefault(str(x), []).append((p, lit))
+                named.append((str(x), p, lit))
+                if p in _RANK:
+                    index.entries.append((fold(str(lit)), str(x), p, lit))
+                    index.by_iri.setdefault(str(x), []).append((p, lit))
+        schema = _iris(
+            store,
+            "SELECT DISTINCT ?x WHERE { " + bindings.values("c", _SCHEMA_TYPES) + " ?x a ?c }",
+        )
+        parts = _iris(store, f"SELECT DISTINCT ?x WHERE {{ ?x <{THB.partOf}> ?y }}")
+        names = [
+            Name(x, str(lit), lit.language, str(p), _weight(p) + (2 if x in parts else 0))
+            for x, p, lit in named
+            if x not in schema
+        ]
+        names += index._figure_names(store, parts)
+        index.text = TextIndex(names)
         return index
+
+    def _figure_names(self, store: Store, parts: set[str]) -> list[Name]:
+        query = (
+            f"SELECT ?x ?d ?v WHERE {{ ?x a <{QB.Observation}> . "
+            + bindings.values("d", FIGURE_PARTS)
+            + " ?x ?d ?v . FILTER(isIRI(?v)) }"
+        )
+        dims: dict[str, dict[URIRef, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for row in store.query(query).rows:
+            if isinstance(row[1], URIRef):
+                dims[str(row[0])][row[1]].append(str(row[2]))
+        out = []
+        for figure, by_dim in dims.items():
+            weight = 3 if figure in parts else 1
+            for lang in SEARCH_LANGUAGES:
+                words = [
+                    self.label(value, lang).text
+                    for d in FIGURE_PARTS
+                    for value in sorted(by_dim.get(d, ()))
+                ]
+                out.append(Name(figure, ", ".join(words), lang, str(DERIVED), weight))
+        return out
 
     def label(self, iri: str, lang: str, fallback: str = "en") -> Label:
         """The label of ``iri`` in ``lang`` from the index."""
         return pick_label(iri, self.by_iri.get(iri, ()), lang, fallback)
 
-    def search(self, text: str, *, prefixes: Sequence[str] = ()) -> list[Hit]:
-        """Things whose name contains every word of ``text``; best matches first.
-
-        Exact names rank first, then names starting with the text, then names with a word
-        starting with it, then any other match. ``prefixes`` limits hits to IRIs under them.
-        """
-        needle = fold(text)
-        if not needle:
+    def search(self, text: str, *, limit: int = 1000) -> list[Hit]:
+        """Things with a name (or identifier, or a figure's derived name) having a word that
+        starts with each word of ``text``; totals before their parts, then shorter names."""
+        if self.text is None:
             return []
-        words = needle.split()
-        best: dict[str, Hit] = {}
-        for folded, iri, predicate, literal in self.entries:
-            if prefixes and not iri.startswith(tuple(prefixes)):
-                continue
-            if not all(w in folded for w in words):
-                continue
-            if folded == needle:
-                score = 0
-            elif folded.startswith(needle):
-                score = 1
-            elif (" " + needle) in (" " + folded):
-                score = 2
-            else:
-                score = 3
-            hit = Hit(iri, str(literal), literal.language, score, predicate)
-            old = best.get(iri)
-            if old is None or (score, len(hit.matched)) < (old.score, len(old.matched)):
-                best[iri] = hit
-        return sorted(best.values(), key=lambda h: (h.score, fold(h.matched), h.iri))
+        return [
+            Hit(
+                m.iri,
+                m.text,
+                m.lang,
+                m.weight,
+                URIRef(m.predicate),
+                tuple(m.segments()),
+            )
+            for m in self.text.search(text, limit=limit)
+        ]
+
+
+def _weight(predicate: URIRef) -> int:
+    """Names rank before alternative names and identifiers."""
+    return 0 if _RANK.get(predicate, len(_RANK)) < _RANK[SKOS.altLabel] else 1
+
+
+def _iris(store: Store, query: str) -> set[str]:
+    return {str(row[0]) for row in store.query(query).rows}
 
 
 class IndexCache:

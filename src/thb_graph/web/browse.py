@@ -7,6 +7,7 @@ request.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 
@@ -17,7 +18,7 @@ from thb_graph.errors import BadRequestError, NotFoundError
 from thb_graph.namespaces import RDF
 from thb_graph.pages import overview
 from thb_graph.pages.entity import Namer, Triple
-from thb_graph.pages.labels import IndexCache, LabelIndex
+from thb_graph.pages.labels import DERIVED, IndexCache, LabelIndex
 from thb_graph.web import meta, pages, urls
 from thb_graph.web.app_state import state
 from thb_graph.web.entities import breakdown_chart
@@ -140,6 +141,34 @@ def class_page(curie: str) -> Response:
     return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=LIST_EXTS)
 
 
+#: Suggestions given as a name is typed.
+SUGGESTIONS = 8
+
+
+@bp.get("/search/suggest")
+def suggest() -> Response:
+    """Names starting with the words typed so far (``?q=``), as JSON for the search boxes:
+    ``[{"label", "href", "iri", "matched"}]``, best first."""
+    q = request.args.get("q", "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadRequestError(f"the search text is longer than {MAX_QUERY_CHARS} characters")
+    hits = label_index().search(q, limit=SUGGESTIONS) if q else []
+    lang = pages.language().lang
+    index = label_index()
+    body = [
+        {
+            "label": index.label(h.iri, lang).text,
+            "href": urls.href(h.iri, described=True),
+            "iri": h.iri,
+            "matched": h.matched,
+        }
+        for h in hits
+    ]
+    response = Response(json.dumps(body, ensure_ascii=False), content_type="application/json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get("/search")
 def search() -> Response:
     """Things whose English or French names contain the words of ``?q=`` (or their RDF)."""
@@ -149,7 +178,7 @@ def search() -> Response:
     if len(q) > MAX_QUERY_CHARS:
         raise BadRequestError(f"the search text is longer than {MAX_QUERY_CHARS} characters")
     page = pages.page_number()
-    hits = label_index().search(q, prefixes=(st.iris.base,)) if q else []
+    hits = label_index().search(q) if q else []
     size = st.settings.page_size
     pages_total = max(1, math.ceil(len(hits) / size))
     shown = hits[(page - 1) * size : page * size]
@@ -160,7 +189,9 @@ def search() -> Response:
     results = [(namer.term(URIRef(h.iri)), h, types.get(h.iri, [])) for h in shown]
     if fmt != "html":
         triples: list[Triple] = [
-            (URIRef(h.iri), h.predicate, Literal(h.matched, lang=h.matched_lang)) for h in shown
+            (URIRef(h.iri), h.predicate, Literal(h.matched, lang=h.matched_lang))
+            for h in shown
+            if h.predicate != DERIVED  # a name made for search, never a statement
         ]
         triples += [(URIRef(h.iri), RDF.type, t.node) for h in shown for t in types.get(h.iri, [])]
         response = pages.rdf_response(_twin(triples, namer), fmt)

@@ -24,11 +24,13 @@ from functools import lru_cache
 from typing import Literal
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from thb_graph.config import Settings
 from thb_graph.errors import ForbiddenError, NotFoundError, ShapeViolationError, ThbGraphError
 from thb_graph.kg.build import load_shapes
+from thb_graph.kg.incremental import reinfer, rules_of
 from thb_graph.kg.infer import infer
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.validate import ValidationReport, validate
@@ -161,13 +163,14 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
     data_graphs = _data_graphs(ds, iris, touched)
     lap = time.perf_counter()
     ontology = ds.graph(URIRef(iris.ontology_graph))
-    report = validate(_dataset_of(data_graphs), context.shapes, ontology)
+    focus = _focus_nodes(data_graphs, added, removed)
+    report = validate(_dataset_of(data_graphs), context.shapes, ontology, focus_nodes=focus)
     seconds["validate"] = _lap(lap)
     if not report.conforms:
         return _rejection(report)
     lap = time.perf_counter()
-    inferred_new = set(infer([ontology, *data_graphs]).graph)
     inferred_old = {(s, p, o) for s, p, o, g in before if g == URIRef(iris.inferred_graph)}
+    inferred_new = _inferred(ontology, data_graphs, inferred_old, added, removed)
     seconds["infer"] = _lap(lap)
     started = datetime.fromtimestamp(job.started, UTC)
     activity = new_activity_iri(iris, started)
@@ -201,6 +204,41 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
         graphs=tuple(sorted(str(g) for g in touched if g is not None)),
         seconds=seconds,
     )
+
+
+def _focus_nodes(data_graphs: list[Graph], added: set[Quad], removed: set[Quad]) -> set[Node]:
+    """The nodes a change can make fail a shape: the subjects and objects of the changed
+    statements, and their neighbours in the data after it (the shapes' SPARQL constraints
+    reach one statement beyond their focus node: the parts of a total, the referrers of
+    an entity)."""
+    seeds: set[Node] = set()
+    for s, _, o, _ in (*added, *removed):
+        seeds |= {s, o}
+    focus = set(seeds)
+    for node in seeds:
+        if isinstance(node, RdfLiteral):
+            continue
+        for graph in data_graphs:
+            focus |= set(graph.objects(node, None))
+            focus |= set(graph.subjects(None, node))
+    return focus
+
+
+def _inferred(
+    ontology: Graph,
+    data_graphs: list[Graph],
+    before: set[tuple[Node, Node, Node]],
+    added: set[Quad],
+    removed: set[Quad],
+) -> set[tuple[Node, Node, Node]]:
+    """The inferred graph after the change: redone for the nodes the change affects
+    (``kg.incremental``), or in full (owlrl) when the change touches the rules."""
+    asserted = [t for graph in (ontology, *data_graphs) for t in graph]
+    changed = [(s, p, o) for s, p, o, _ in (*added, *removed)]
+    redone = reinfer(rules_of(ontology), asserted, before, changed)
+    if redone is not None:
+        return redone.inferred
+    return set(infer([ontology, *data_graphs]).graph)
 
 
 def _apply(ds: Dataset, context: WriteContext, job: WriteJob) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 import pyoxigraph as ox
 from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import Dataset, Graph
+from rdflib.term import Node
 
 from thb_graph.kg.shacl.engine import report_of, run_checks, store_locator
 from thb_graph.kg.shacl.model import UnsupportedShapeError
@@ -23,6 +24,8 @@ from thb_graph.kg.store.terms import to_oxigraph
 #: Where validate_graphs puts a plain data graph, and the ontology, in its store.
 DATA_GRAPH = "urn:thb-graph:validate:data"
 ONTOLOGY_GRAPH = "urn:thb-graph:validate:ontology"
+#: Where validate_store lists the focus nodes it is given.
+FOCUS_GRAPH = "urn:thb-graph:validate:focus"
 
 __all__ = ["UnsupportedShapeError", "ontology_quads", "validate_graphs", "validate_store"]
 
@@ -35,6 +38,7 @@ def validate_store(
     data_graphs: Collection[str] | None = None,
     graph_files: Mapping[str, str] | None = None,
     names: Graph | None = None,
+    focus_nodes: Collection[Node] | None = None,
 ) -> ValidationReport:
     """Validate the union of the graphs of ``store`` (data and ontology) against ``shapes``.
 
@@ -44,9 +48,30 @@ def validate_store(
     (all named graphs when None) describing its focus node, mapped through
     ``graph_files``. ``names`` (the data as an rdflib graph, or just its prefixes) names
     the nodes in the messages of shapes without sh:message, as pyshacl would.
+    ``focus_nodes`` (instead of ``focus_graphs``) lists the focus nodes themselves: they
+    are written to a graph of their own, which the checks do not read as data, and
+    removed after.
     """
-    found = run_checks(store, shapes, focus_graphs, names)
+    hidden = None
+    if focus_nodes is not None:
+        hidden, focus_graphs = FOCUS_GRAPH, [FOCUS_GRAPH]
+        store.extend(_focus_quads(focus_nodes))
+    try:
+        found = run_checks(store, shapes, focus_graphs, names, hidden)
+    finally:
+        if hidden is not None:
+            store.remove_graph(ox.NamedNode(hidden))
     return report_of(found, shapes, store_locator(store, data_graphs, graph_files or {}))
+
+
+def _focus_quads(nodes: Collection[Node]) -> list[ox.Quad]:
+    graph, link = ox.NamedNode(FOCUS_GRAPH), ox.NamedNode(FOCUS_GRAPH + ":node")
+    quads = []
+    for node in nodes:
+        term = to_oxigraph(node)
+        subject = link if isinstance(term, ox.Literal) else term
+        quads.append(ox.Quad(subject, link, term, graph))
+    return quads
 
 
 def validate_graphs(
@@ -56,6 +81,7 @@ def validate_graphs(
     *,
     graph_files: Mapping[str, str] | None = None,
     focus_graphs: Sequence[str] | None = None,
+    focus_nodes: Collection[Node] | None = None,
 ) -> ValidationReport:
     """Validate rdflib graphs as ``kg.validate.validate`` does, through an in-memory store.
 
@@ -86,6 +112,7 @@ def validate_graphs(
         data_graphs=data_graphs,
         graph_files=graph_files,
         names=data_graph,
+        focus_nodes=focus_nodes,
     )
 
 
@@ -99,10 +126,19 @@ def _bind_missing(data_graph: Graph, ontology: Graph) -> None:
             data_graph.namespace_manager.bind(prefix, namespace)
 
 
+_AXIOMS: dict[int, Graph] = {}
+
+
 def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
     """The part of ``ontology`` pyshacl mixes into the data (its RDFS and OWL axioms: the
-    classes, properties and their relations), as quads of ``graph``."""
-    axioms = inoculate(Graph(), ontology)  # type: ignore[arg-type]
+    classes, properties and their relations), as quads of ``graph``; worked out once per
+    ontology content (each write stages the same ontology afresh)."""
+    key = hash(frozenset(ontology))
+    axioms = _AXIOMS.get(key)
+    if axioms is None:
+        if len(_AXIOMS) >= 8:
+            _AXIOMS.clear()
+        axioms = _AXIOMS[key] = inoculate(Graph(), ontology)  # type: ignore[arg-type]
     return [_quad(s, p, o, graph) for s, p, o, *_ in axioms]
 
 

@@ -37,6 +37,10 @@ class Oracle(Protocol):
 
     def nodes(self, query: str, limit: int) -> Sequence[Node] | None: ...
 
+    def member_function(self, terms: Sequence[Node]) -> str:
+        """The IRI of a function of one term, true when it is one of ``terms``."""
+        ...
+
 
 @dataclass(frozen=True)
 class Check:
@@ -51,6 +55,9 @@ class Check:
 
 #: Up to this many focus nodes, the checks of a shape list them instead of finding them.
 INLINE_FOCUS = 2000
+#: Up to this many terms, a test of membership is written into the query (sameTerm); more
+#: are asked of a function of the oracle, so a query never grows with the data.
+INLINE_TERMS = 32
 _NODE_KINDS = {
     SH.IRI: "isIRI({x})",
     SH.BlankNode: "isBlank({x})",
@@ -155,6 +162,8 @@ class Compiler:
                 return f"{focus} BIND (?this AS {v})"
 
         for comp, ok in self._value_tests(shape, "?value", candidates):
+            if ok in _ALWAYS_TRUE:  # nothing can fail: no query
+                continue
             query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER (!({ok})) }}"
             yield self._check(shape, comp, query, "value")
         yield from self._focus_checks(shape, focus)
@@ -254,10 +263,7 @@ class Compiler:
         out: list[tuple[URIRef, str]] = []
         params = shape.params
         for cls in params.get(SH["class"], []):
-            closure = " ".join(c.n3() for c in self.oracle.subclasses(cls))
-            var = self._var("type")
-            test = f"EXISTS {{ {x} <{RDF.type}> {var} . VALUES {var} {{ {closure} }} }}"
-            out.append((component("class"), test))
+            out.append((component("class"), self._class(cls, x, cands)))
         for datatype in params.get(SH.datatype, []):
             out.append((component("datatype"), self._datatype(datatype, x, cands)))
         for kind in params.get(SH.nodeKind, []):
@@ -273,7 +279,7 @@ class Compiler:
                 out.append((component(name), self._range(name, bound, accept, x, cands)))
         for head in params.get(SH["in"], []):
             members = shape.lists[head]
-            out.append((component("in"), _one_of(x, members)))
+            out.append((component("in"), self._one_of(x, members)))
         out += self._logical(shape, x, cands)
         return out
 
@@ -327,6 +333,19 @@ class Compiler:
         parts += [f"EXISTS {{ {x} {path} {_n3(v)} }}" for v in shape.params.get(SH.hasValue, [])]
         return "(" + " && ".join(parts or ["true"]) + ")"
 
+    def _class(self, cls: Node, x: str, cands: Candidates) -> str:
+        """Values without a type in the closure of ``cls``, found once per distinct value
+        (a hundred thousand observations may share five values)."""
+        closure = " ".join(c.n3() for c in self.oracle.subclasses(cls))
+        var = self._var("type")
+        typed = f"EXISTS {{ ?cand <{RDF.type}> {var} . VALUES {var} {{ {closure} }} }}"
+        query = self._with_prefixes(
+            f"SELECT ?cand WHERE {{ {{ SELECT DISTINCT ?cand WHERE {{ {cands('?cand')} }} }} "
+            f"FILTER (!{typed}) }}"
+        )
+        bad = self.oracle.failing(("class", cls), _always, query)
+        return f"!{self._one_of(x, bad)}"
+
     def _datatype(self, datatype: Node, x: str, cands: Candidates) -> str:
         if datatype == RDFS.Literal:
             return f"isLiteral({x})"
@@ -338,7 +357,7 @@ class Compiler:
         typed = f"FILTER (isLiteral(?cand) && DATATYPE(?cand) = {_n3(datatype)})"
         query = self._candidates(cands, typed)
         bad = self.oracle.failing(("datatype", datatype), lambda v: ill_typed(v, datatype), query)
-        return f"({same} && !{_one_of(x, bad)})"
+        return f"({same} && !{self._one_of(x, bad)})"
 
     def _pattern(self, shape: Shape, pattern: Node, x: str, cands: Candidates) -> str:
         flags = str(shape.param("flags") or "").lower()
@@ -351,7 +370,7 @@ class Compiler:
 
         query = self._candidates(cands, "FILTER (!isBlank(?cand))")
         bad = self.oracle.failing(("pattern", str(pattern), flags), fails, query)
-        return f"(!isBlank({x}) && !{_one_of(x, bad)})"
+        return f"(!isBlank({x}) && !{self._one_of(x, bad)})"
 
     def _range(
         self, name: str, bound: Node, accept: Callable[[int], bool], x: str, cands: Candidates
@@ -361,12 +380,21 @@ class Compiler:
 
         query = self._candidates(cands, "FILTER (isLiteral(?cand))")
         bad = self.oracle.failing((name, bound), fails, query)
-        return f"(isLiteral({x}) && !{_one_of(x, bad)})"
+        return f"(isLiteral({x}) && !{self._one_of(x, bad)})"
 
     def _candidates(self, cands: Candidates, extra: str) -> str:
         return self._with_prefixes(f"SELECT DISTINCT ?cand WHERE {{ {cands('?cand')} {extra} }}")
 
     # ---- helpers -------------------------------------------------------------------------
+    def _one_of(self, x: str, terms: Sequence[Node]) -> str:
+        """An expression true when ``x`` is one of ``terms`` (blank nodes never match)."""
+        usable = [t for t in terms if not isinstance(t, BNode)]
+        if not usable:
+            return "false"
+        if len(usable) > INLINE_TERMS:
+            return f"<{self.oracle.member_function(usable)}>({x})"
+        return "(" + " || ".join(f"sameTerm({x}, {t.n3()})" for t in usable) + ")"
+
     def _var(self, stem: str) -> str:
         self._count += 1
         return f"?{stem}{self._count}"
@@ -381,6 +409,14 @@ class Compiler:
         return head + query
 
 
+#: Value tests that no value fails.
+_ALWAYS_TRUE = frozenset({"true", "!false", "(true)"})
+
+
+def _always(node: Node) -> bool:
+    return True
+
+
 def _this(select: str) -> str:
     return re.sub(r"\$this\b", "?this", select)
 
@@ -389,13 +425,6 @@ def _n3(term: Node) -> str:
     if isinstance(term, BNode):
         raise UnsupportedShapeError("a blank node as a constraint value")
     return term.n3()
-
-
-def _one_of(x: str, terms: Sequence[Node]) -> str:
-    usable = [t for t in terms if not isinstance(t, BNode)]
-    if not usable:
-        return "false"
-    return "(" + " || ".join(f"sameTerm({x}, {t.n3()})" for t in usable) + ")"
 
 
 def _int(term: Node | None) -> int | None:

@@ -118,8 +118,23 @@ class Shape:
         return values[0] if values else None
 
 
+_READ: dict[int, tuple[Graph, int, list[Shape]]] = {}
+
+
 def read_shapes(graph: Graph) -> list[Shape]:
-    """The shapes of ``graph`` that have targets (the others only run inside them)."""
+    """The shapes of ``graph`` that have targets (the others only run inside them); read
+    once per shapes graph (and size), since every write validates with the same shapes."""
+    cached = _READ.get(id(graph))
+    if cached is not None and cached[0] is graph and cached[1] == len(graph):
+        return cached[2]
+    shapes = _read_shapes(graph)
+    if len(_READ) >= 8:
+        _READ.clear()
+    _READ[id(graph)] = (graph, len(graph), shapes)
+    return shapes
+
+
+def _read_shapes(graph: Graph) -> list[Shape]:
     reader = _Reader(graph)
     roots = {s for s, p in graph.subject_predicates(None) if str(p).startswith(str(SH) + "target")}
     for node in graph.subjects(RDF.type, None):
