@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from rdflib import Graph, URIRef
@@ -60,14 +60,12 @@ def test_home_shows_the_largest_breakdown_as_a_chart_with_its_table(pages_client
     assert len(rows) == 3
 
 
-def test_home_example_questions_link_to_their_query_in_the_editor(pages_client):
+def test_home_example_questions_link_to_their_answer_pages(pages_client):
     _, doc = page(pages_client, "/")
     links = doc.find("ul", class_="question-list").find_all("a")
     (query,) = example_queries(PAGES / "queries")
     assert [a.text() for a in links] == [query.title] == ["Police offices"]
-    url = urlparse(links[0].get("href"))
-    assert url.path == "/sparql"
-    assert parse_qs(url.query)["query"] == [query.text]
+    assert urlparse(links[0].get("href")).path == "/questions/offices"
 
 
 def test_home_in_french_has_french_interface_and_labels(pages_client):

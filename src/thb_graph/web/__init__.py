@@ -53,7 +53,7 @@ def _blueprints() -> list:  # type: ignore[type-arg]
     """The blueprints of every URL area, in registration order."""
     from importlib import import_module
 
-    names = ["meta", "endpoint", "entities", "browse", "downloads", "writes"]
+    names = ["meta", "endpoint", "entities", "browse", "downloads", "writes", "cite", "answers"]
     found = []
     for name in names:
         try:

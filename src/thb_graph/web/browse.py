@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from thb_graph.errors import BadRequestError, NotFoundError
 from thb_graph.namespaces import RDF
 from thb_graph.pages import overview
+from thb_graph.pages.answers import plain_title
 from thb_graph.pages.entity import Namer, Triple
 from thb_graph.pages.labels import IndexCache, LabelIndex
 from thb_graph.web import meta, pages, state, urls
@@ -74,7 +75,9 @@ def home() -> Response:
         dated=dated,
         first_year=min(years, default=""),
         last_year=max(years, default=""),
-        queries=[(q, urls.sparql_url(q.text)) for q in queries],
+        queries=[
+            (plain_title(q.title), urls.page_url("answers.answer", name=q.name)) for q in queries
+        ],
     )
     return pages.vary(response, "Accept")
 

@@ -1,0 +1,85 @@
+"""Interface strings of the citation, caveat, answer and 404 parts of the pages (kept apart
+from :mod:`thb_graph.web.i18n` so that each table stays short): key -> (English, French)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "cite_this": ("Cite this", "Citer"),
+    "cite_this_page": ("Cite this page", "Citer cette page"),
+    "cite_text": ("Text", "Texte"),
+    "cite_intro": (
+        "Quote the address below; it is stable. The release date is given only when the data "
+        "state it.",
+        "Citez l'adresse ci-dessous ; elle est stable. La date de publication n'est donnée que "
+        "si les données l'indiquent.",
+    ),
+    "release_unknown": ("release date unknown", "date de publication inconnue"),
+    "licence": ("Licence", "Licence"),
+    "version": ("Version", "Version"),
+    "data_until": ("Facts up to {year}", "Faits jusqu'en {year}"),
+    "unknown": ("unknown", "inconnu"),
+    "site_note": (
+        "The facts are those of the source documents, as they stood up to about {year}; "
+        "they are not updated.",
+        "Les faits sont ceux des documents sources, tels qu'ils étaient jusque vers {year} ; "
+        "ils ne sont pas mis à jour.",
+    ),
+    "not_found_title": ("Page not found", "Page introuvable"),
+    "not_found_intro": (
+        "Nothing is published at this address.",
+        "Rien n'est publié à cette adresse.",
+    ),
+    "not_found_search": ("Search for “{q}”", "Rechercher « {q} »"),
+    "not_found_classes": ("Browse what the graph holds", "Parcourir ce que contient le graphe"),
+    "not_found_questions": ("Questions the graph answers", "Questions auxquelles répond le graphe"),
+    "error_title": ("Error {status}", "Erreur {status}"),
+    "error_at": ("At line {line}, column {column}.", "Ligne {line}, colonne {column}."),
+    "error_at_line": ("At line {line}.", "Ligne {line}."),
+    "caveat_interpretation": ("interpretation", "interprétation"),
+    "caveat_interpretation_help": (
+        "The graph reads the source's words this way",
+        "Le graphe lit ainsi les mots de la source",
+    ),
+    "caveat_approximate": ("approximate", "approximatif"),
+    "caveat_approximate_help": (
+        "The source gives this number as approximate",
+        "La source donne ce nombre comme approximatif",
+    ),
+    "caveat_range": ("range", "fourchette"),
+    "caveat_range_help": (
+        "The source gives a range, not one number",
+        "La source donne une fourchette, pas un nombre",
+    ),
+    "caveat_bound": ("bound", "borne"),
+    "caveat_bound_help": (
+        "The source gives only a lower or upper bound",
+        "La source ne donne qu'une borne inférieure ou supérieure",
+    ),
+    "caveat_as_of": ("as of {date}", "au {date}"),
+    "caveats": ("Caveats", "Réserves"),
+    "questions": ("Questions the graph answers", "Questions auxquelles répond le graphe"),
+    "questions_intro": (
+        "Each question runs a query over the graph and shows its answer, with the sources. "
+        "The query itself opens in the editor.",
+        "Chaque question lance une requête sur le graphe et en montre la réponse, avec les "
+        "sources. La requête s'ouvre dans l'éditeur.",
+    ),
+    "all_questions": ("All {n} questions", "Les {n} questions"),
+    "answer": ("Answer", "Réponse"),
+    "n_rows": ("{n} rows", "{n} lignes"),
+    "no_answer": ("The graph holds no answer to this question.",
+                  "Le graphe ne contient pas de réponse à cette question."),
+    "open_in_editor": ("Open in the query editor", "Ouvrir dans l'éditeur de requêtes"),
+    "the_query": ("The query", "La requête"),
+    "answer_truncated": (
+        "Only the first {n} rows are shown.",
+        "Seules les {n} premières lignes sont affichées.",
+    ),
+    "more_questions": ("More questions", "Autres questions"),
+    "show_all": ("Show all", "Tout afficher"),
+    "download_figures_csv": (
+        "Every figure as a table (CSV): value, unit, period, place, source, quote, caveats",
+        "Tous les chiffres en tableau (CSV) : valeur, unité, période, lieu, source, citation, "
+        "réserves",
+    ),
+}  # fmt: skip
