@@ -21,6 +21,7 @@ from thb_graph.export.dump import export
 from thb_graph.pages.describe import MAX_HISTORY, describe, description_graph
 from thb_graph.pages.entity import Breakdown, Description, Namer
 from thb_graph.pages.ontology_doc import document_ontology
+from thb_graph.pages.statuses import statuses_of
 from thb_graph.web import i18n, pages, state, urls
 from thb_graph.web.charts import Bar, bar_chart, describe_bars
 
@@ -117,9 +118,11 @@ def _serve(iri: str, ext: str | None, path: str | None) -> Response:
             if desc.breakdown and desc.breakdown.rows
             else None
         )
+        namer = Namer(st.iris, choice.lang, st.settings.default_language)
         response = pages.render_page(
             "entity.html",
             desc=desc,
+            statuses=statuses_of(st.store, iri, namer),
             chart=chart,
             max_history=MAX_HISTORY,
             alternates=[(pages.FORMATS[e].label, alternates[e]) for e in exts if e != "html"],
