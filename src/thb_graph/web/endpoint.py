@@ -19,13 +19,14 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from thb_graph.errors import ThbGraphError
 from thb_graph.kg.queries import load_examples
 from thb_graph.namespaces import PREFIXES
+from thb_graph.pages.answers import plain_title
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.answer import Answer, AnswerFromDisk, answer
 from thb_graph.sparql.cache import ResultCache, cache_key
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.executor import Executor
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
-from thb_graph.web import http, meta, state
+from thb_graph.web import http, i18n, meta, pages, state
 from thb_graph.web.replay import VERSION_KEY
 
 bp = Blueprint("endpoint", __name__)
@@ -176,6 +177,13 @@ def editor(query: str | None) -> Response:
         "defaultQuery": prefix_block + "\nSELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\n"
         "GROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 25\n",
         "prefixes": PREFIXES,
+        "base": st.settings.base_iri,
+        "root": request.script_root,
+        "lang": pages.language().lang,
+        "strings": {
+            key: i18n.translate(f"editor_{key}", pages.language().lang)
+            for key in ("rows_per_page", "endpoint", "query", "filter", "at_line")
+        },
         "examples": [
             {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
             for e in examples
@@ -187,10 +195,12 @@ def editor(query: str | None) -> Response:
         examples=examples,
         yasgui=f"yasgui-{YASGUI_VERSION}",
         settings=st.settings,
+        plain_title=plain_title,
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
+    response.vary.add("Accept-Language")
     return response
 
 

@@ -82,4 +82,38 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tous les chiffres en tableau (CSV) : valeur, unité, période, lieu, source, citation, "
         "réserves",
     ),
+    "editor_title": ("SPARQL query editor", "Éditeur de requêtes SPARQL"),
+    "editor_intro_1": ("Query the graph with", "Interrogez le graphe en"),
+    "editor_intro_2": (
+        "The default graph is the union of every named graph. A query may run {seconds} s and "
+        "return {rows} rows; SERVICE and updates are refused.",
+        "Le graphe par défaut est l'union de tous les graphes nommés. Une requête peut durer "
+        "{seconds} s et rendre {rows} lignes ; SERVICE et les mises à jour sont refusés.",
+    ),
+    "editor_intro_3": (
+        "Programs can use this same address as a SPARQL 1.1 Protocol endpoint:",
+        "Les programmes peuvent utiliser cette même adresse comme point d'accès SPARQL 1.1 :",
+    ),
+    "editor_answers": (
+        "Or read the answers to the questions, no query needed.",
+        "Ou lisez les réponses aux questions, sans écrire de requête.",
+    ),
+    "editor_examples": ("Example queries", "Exemples de requêtes"),
+    "editor_choose": ("Choose an example…", "Choisir un exemple…"),
+    "editor_share": ("Link to this query", "Lien vers cette requête"),
+    "editor_share_help": ("Copy a link that reopens this query",
+                          "Copier un lien qui rouvre cette requête"),
+    "editor_shared": ("shared query", "requête partagée"),
+    "editor_error": ("The query was not run", "La requête n'a pas été exécutée"),
+    "editor_noscript": (
+        "The editor needs JavaScript. Without it, send queries to this address with ?query= "
+        "and &format=json (or csv, tsv, xml, ttl, nt, jsonld, rdf, trig, nq).",
+        "L'éditeur a besoin de JavaScript. Sans lui, envoyez les requêtes à cette adresse avec "
+        "?query= et &format=json (ou csv, tsv, xml, ttl, nt, jsonld, rdf, trig, nq).",
+    ),
+    "editor_rows_per_page": ("Rows per page", "Lignes par page"),
+    "editor_endpoint": ("Endpoint address", "Adresse du point d'accès"),
+    "editor_query": ("SPARQL query", "Requête SPARQL"),
+    "editor_filter": ("Filter the results", "Filtrer les résultats"),
+    "editor_at_line": ("At line {line}, column {column}.", "Ligne {line}, colonne {column}."),
 }  # fmt: skip
