@@ -130,3 +130,20 @@ def test_figures_csv_has_value_unit_period_place_source_quote_and_caveats(pages_
         assert column in rows[0]
     assert all(r["figure"].startswith("https://w3id.org/thb-graph/id/") for r in rows)
     assert any(r["source"] for r in rows)
+
+
+def test_source_page_says_unknown_where_the_data_say_nothing(pages_client):
+    _, doc = page(pages_client, "/id/source/profile")
+    rows = {
+        div.get("data-field"): div.find("dd").text()
+        for div in doc.find("section", class_="document-facts").find_all("div")
+    }
+    assert set(rows) == {"doc_title", "doc_publisher", "doc_date", "doc_address"}
+    assert rows["doc_publisher"] == rows["doc_date"] == "unknown: the sources do not say"
+    _, fr = page(pages_client, "/id/source/profile?lang=fr")
+    assert "inconnu" in fr.find("section", class_="document-facts").text()
+
+
+def test_other_pages_have_no_document_box(pages_client):
+    _, doc = page(pages_client, "/id/actor/ocrteh")
+    assert doc.find("section", class_="document-facts") is None

@@ -22,6 +22,7 @@ from thb_graph.pages.describe import MAX_HISTORY, describe, description_graph
 from thb_graph.pages.entity import Breakdown, Description, Namer
 from thb_graph.pages.once import acronym, show_once
 from thb_graph.pages.ontology_doc import document_ontology
+from thb_graph.pages.source_doc import document_facts
 from thb_graph.pages.statuses import statuses_of
 from thb_graph.web import i18n, pages, state, urls
 from thb_graph.web.charts import Bar, bar_chart, describe_bars
@@ -126,6 +127,7 @@ def _serve(iri: str, ext: str | None, path: str | None) -> Response:
             desc=desc,
             statuses=statuses_of(st.store, iri, namer),
             acronym=acronym(desc),
+            document=document_facts(st.store, iri, namer),
             chart=chart,
             max_history=MAX_HISTORY,
             alternates=[(pages.FORMATS[e].label, alternates[e]) for e in exts if e != "html"],

@@ -137,4 +137,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Structural classes (periods, instants, data structures, reused vocabularies)",
         "Classes de structure (périodes, instants, structures de données, vocabulaires repris)",
     ),
+    "doc_known": ("What is known of this document", "Ce que l'on sait de ce document"),
+    "doc_title": ("Title", "Titre"),
+    "doc_publisher": ("Publisher", "Éditeur"),
+    "doc_date": ("Date", "Date"),
+    "doc_address": ("Address", "Adresse"),
+    "doc_unknown": ("unknown: the sources do not say",
+                    "inconnu : les sources ne le disent pas"),
 }  # fmt: skip
