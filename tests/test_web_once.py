@@ -39,3 +39,23 @@ def test_twin_leaves_out_what_the_page_leaves_out(pages_client):
 def test_acronym_is_in_the_heading(pages_client):
     _, doc = page(pages_client, "/id/actor/ocrteh")
     assert doc.find("h1").find("abbr").text() == "(OCRTEH)"
+
+
+def test_conflicting_claims_side_by_side_with_their_sources(pages_client):
+    for here, there in (("six-months", "one-year"), ("one-year", "six-months")):
+        _, doc = page(pages_client, f"/id/claim/residence-permit-{here}")
+        table = doc.find("section", class_="comparison").find("table")
+        heads = table.find("thead").find_all("th")
+        assert heads[1].text() == "This claim"
+        assert heads[2].find("a").get("href") == f"/id/claim/residence-permit-{there}"
+        rows = {
+            tr.find("th").text(): tr.find_all("td") for tr in table.find("tbody").find_all("tr")
+        }
+        assert "duration" in rows and len(rows["duration"]) == 2
+        assert rows["duration"][0].text() != rows["duration"][1].text()
+        assert "source" in rows
+
+
+def test_pages_without_conflicts_have_no_comparison(pages_client):
+    _, doc = page(pages_client, "/id/actor/ocrteh")
+    assert doc.find("section", class_="comparison") is None

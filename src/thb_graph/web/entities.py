@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 
 from thb_graph.errors import BadRequestError, NotFoundError, UnknownFormatError
 from thb_graph.export.dump import export
+from thb_graph.pages.conflicts import compare
 from thb_graph.pages.describe import MAX_HISTORY, describe, description_graph
 from thb_graph.pages.entity import Breakdown, Description, Namer
 from thb_graph.pages.once import acronym, show_once
@@ -128,6 +129,7 @@ def _serve(iri: str, ext: str | None, path: str | None) -> Response:
             statuses=statuses_of(st.store, iri, namer),
             acronym=acronym(desc),
             document=document_facts(st.store, iri, namer),
+            comparison=compare(st.store, st.iris, iri, namer),
             chart=chart,
             max_history=MAX_HISTORY,
             alternates=[(pages.FORMATS[e].label, alternates[e]) for e in exts if e != "html"],

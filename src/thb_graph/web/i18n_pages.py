@@ -144,4 +144,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc_address": ("Address", "Adresse"),
     "doc_unknown": ("unknown: the sources do not say",
                     "inconnu : les sources ne le disent pas"),
+    "claims_side_by_side": ("The claims side by side", "Les affirmations côte à côte"),
+    "this_claim": ("This claim", "Cette affirmation"),
+    "property": ("Property", "Propriété"),
 }  # fmt: skip
