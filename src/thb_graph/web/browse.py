@@ -22,7 +22,7 @@ from thb_graph.pages import class_table, overview
 from thb_graph.pages.answers import plain_title
 from thb_graph.pages.entity import Namer, Triple
 from thb_graph.pages.labels import IndexCache, LabelIndex
-from thb_graph.web import http, meta, pages, state, urls
+from thb_graph.web import downloads, http, i18n, meta, pages, state, urls
 from thb_graph.web.entities import breakdown_chart
 
 bp = Blueprint("browse", __name__)
@@ -70,6 +70,7 @@ def home() -> Response:
     response = pages.render_page(
         "home.html",
         counts=counts,
+        dataset_json=downloads.dataset_jsonld(i18n.translate("home_intro", lang)),
         technical_iris=[
             c.cls.iri
             for c in counts

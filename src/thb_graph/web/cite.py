@@ -1,6 +1,7 @@
 """Citing the graph: what every page's footer and "Cite this" box show (title, version,
 licence, release date, the date the facts run up to, the page's address), schema.org
-``Dataset`` JSON-LD for the home and download pages, and ``/cite`` answering the citation
+``Dataset`` JSON-LD for the home and download pages (built in
+:mod:`thb_graph.web.downloads`, which knows the files), and ``/cite`` answering the citation
 of the graph or of one of its pages as text, BibTeX or CSL-JSON.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from thb_graph.errors import BadRequestError, UnknownFormatError
-from thb_graph.pages.cite import Citation, DatasetInfo, InfoCache, schema_dataset
+from thb_graph.pages.cite import Citation, DatasetInfo, InfoCache
 from thb_graph.web import i18n, state
 from thb_graph.web.pages import split_extension
 
@@ -57,21 +58,11 @@ def citation(title: str | None = None, address: str | None = None) -> Citation:
     )
 
 
-def dataset_jsonld(description: str) -> str:
-    """The schema.org Dataset of the graph as a JSON string (for a ``<script>`` block)."""
-    from thb_graph.web.downloads import dump_links
-
-    data = schema_dataset(site_info(), request.url_root, description, dump_links())
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _context() -> dict[str, Any]:
     return {
         "site_info": site_info,
         "cite_for": citation,
         "page_address": page_address,
-        "dataset_jsonld": dataset_jsonld,
     }
 
 

@@ -23,10 +23,10 @@ from rdflib import Graph
 from thb_graph.errors import NotFoundError
 from thb_graph.export.context import compact_jsonld
 from thb_graph.export.dump import FORMATS, ExportFormat, export
-from thb_graph.pages.cite import DatasetInfo
+from thb_graph.pages.cite import DatasetInfo, schema_dataset
 from thb_graph.pages.entity import Namer
 from thb_graph.pages.figure_table import all_figures, figures_csv
-from thb_graph.web import cite, http, pages, state
+from thb_graph.web import cite, http, i18n, pages, state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
 
@@ -155,12 +155,11 @@ def dump_files() -> list[DumpFile]:
 
 
 def dump_links() -> list[tuple[str, str]]:
-    """(absolute URL, media type) of every dump, for the schema.org Dataset."""
-    return [
-        (url_for("downloads.file", name=f.name, _external=True), f.media_type)
-        for f in dump_files()
-        if f.name != CONTEXT_FILE
-    ]
+    """(absolute URL, media type) of every dump, for the schema.org Dataset (from the file
+    names alone: nothing is generated for it)."""
+    named = [(f"{FILE_STEM}.{fmt.extension}", fmt.media_type) for fmt in FORMATS.values()]
+    named.append((FIGURES_FILE, "text/csv"))
+    return [(url_for("downloads.file", name=n, _external=True), m) for n, m in named]
 
 
 def human_size(size: int) -> str:
@@ -173,6 +172,14 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
+def dataset_jsonld(description: str) -> str:
+    """The schema.org Dataset of the graph, its dumps as distributions, as JSON safe inside
+    a ``<script>`` block."""
+    data = schema_dataset(cite.site_info(), request.url_root, description, dump_links())
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 @bp.get("/")
 def index() -> Response:
     """The list of dumps with size and checksum."""
@@ -182,6 +189,7 @@ def index() -> Response:
         files=[f for f in files if f.name != CONTEXT_FILE],
         context_file=next(f for f in files if f.name == CONTEXT_FILE),
         human_size=human_size,
+        dataset_json=dataset_jsonld(i18n.translate("downloads_intro", pages.language().lang)),
     )
 
 
