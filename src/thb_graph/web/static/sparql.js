@@ -171,6 +171,17 @@
     });
     root.querySelectorAll(".CodeMirror-scroll").forEach(function (el) { el.setAttribute("tabindex", "0"); });
     root.querySelectorAll("th .dt-column-title:empty").forEach(function (el) { el.textContent = "#"; });
+    /* On a phone the rows reflow to cards: each cell carries its column's name. */
+    root.querySelectorAll(".yasr table.dataTable").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (names[i]) { td.setAttribute("data-label", names[i]); }
+        });
+      });
+    });
   }
 
   function cfg_t(key) { return (config.strings && config.strings[key]) || key; }
