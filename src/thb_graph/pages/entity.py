@@ -93,6 +93,22 @@ class Figure:
     approximate: bool = False
     derived: bool = False
     is_self: bool = False
+    interpretation: str = ""
+    is_range: bool = False
+    is_bound: bool = False
+
+    @property
+    def caveats(self) -> list[str]:
+        """The caveat keys of this figure, from the data: ``interpretation``,
+        ``approximate``, ``range``, ``bound``, ``derived`` (badges, CSV columns)."""
+        marks = (
+            ("interpretation", bool(self.interpretation)),
+            ("approximate", self.approximate),
+            ("range", self.is_range),
+            ("bound", self.is_bound),
+            ("derived", self.derived),
+        )
+        return [key for key, on in marks if on]
 
 
 @dataclass

@@ -20,7 +20,8 @@ from thb_graph.pages.profiles import DIMENSIONS, MEASURES
 #: What a figure's citation reads from an observation.
 FIGURE_PREDICATES = (
     *MEASURES, THB.currency, *DIMENSIONS, THB.year, DCTERMS.source, PROV.wasAttributedTo,
-    THB.evidence, THB.approximate, THB.isDerived, THB.derivedFrom, QB.dataSet, THB.partOf,
+    THB.evidence, THB.interpretation, THB.approximate, THB.isDerived, THB.derivedFrom,
+    QB.dataSet, THB.partOf,
 )  # fmt: skip
 MAX_FIGURE_ROWS = 5000
 
@@ -174,6 +175,13 @@ def build_figure(
     figure.approximate = _true(props.get(THB.approximate, []))
     figure.derived = _true(props.get(THB.isDerived, [])) or bool(props.get(THB.derivedFrom))
     figure.is_self = is_self
+    readings = [v for v in props.get(THB.interpretation, []) if isinstance(v, Literal)]
+    readings.sort(key=lambda q: (q.language or "") != namer.lang)
+    figure.interpretation = str(readings[0]) if readings else ""
+    has_count = bool(props.get(THB["count"]))
+    low, high = bool(props.get(THB.countMin)), bool(props.get(THB.countMax))
+    figure.is_range = not has_count and low and high
+    figure.is_bound = not has_count and low != high
     for predicate, objs in props.items():
         if predicate != THB.partOf or is_self:
             triples.extend((subject, predicate, o) for o in objs)

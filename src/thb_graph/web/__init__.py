@@ -24,7 +24,17 @@ from thb_graph.web.replay import AnswerReplay
 __all__ = ["BLUEPRINTS", "AppState", "blueprints", "create_app", "state"]
 
 #: Every URL area, in registration order (module ``thb_graph.web.<name>`` holds ``bp``).
-BLUEPRINTS = ("meta", "endpoint", "entities", "browse", "downloads", "writes", "releases")
+BLUEPRINTS = (
+    "meta",
+    "endpoint",
+    "entities",
+    "browse",
+    "downloads",
+    "writes",
+    "releases",
+    "cite",
+    "answers",
+)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:

@@ -7,6 +7,8 @@ request.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from collections import Counter
@@ -15,11 +17,12 @@ from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import Graph, Literal, URIRef
 
 from thb_graph.errors import BadRequestError, NotFoundError
-from thb_graph.namespaces import RDF
-from thb_graph.pages import overview
+from thb_graph.namespaces import QB, RDF, SKOS
+from thb_graph.pages import class_table, overview
+from thb_graph.pages.answers import plain_title
 from thb_graph.pages.entity import Namer, Triple
 from thb_graph.pages.labels import DERIVED, IndexCache, LabelIndex
-from thb_graph.web import meta, pages, urls
+from thb_graph.web import downloads, http, i18n, meta, pages, urls
 from thb_graph.web.app_state import state
 from thb_graph.web.entities import breakdown_chart
 
@@ -68,6 +71,12 @@ def home() -> Response:
     response = pages.render_page(
         "home.html",
         counts=counts,
+        dataset_json=downloads.dataset_jsonld(i18n.translate("home_intro", lang)),
+        technical_iris=[
+            c.cls.iri
+            for c in counts
+            if c.cls.iri not in CORE_CLASSES and not c.cls.iri.startswith(st.iris.ontology)
+        ],
         key_figures=overview.key_figures(st.store, namer),
         ambiguous={name for name, n in names.items() if n > 1},
         total=st.store.count(),
@@ -76,7 +85,9 @@ def home() -> Response:
         dated=dated,
         first_year=min(years, default=""),
         last_year=max(years, default=""),
-        queries=[(q, urls.sparql_url(q.text)) for q in queries],
+        queries=[
+            (plain_title(q.title), urls.page_url("answers.answer", name=q.name)) for q in queries
+        ],
     )
     return pages.vary(response, "Accept")
 
@@ -94,51 +105,113 @@ def _twin(triples: list[Triple], namer: Namer) -> Graph:
     return graph
 
 
-@bp.get("/class/<curie>")
-def class_page(curie: str) -> Response:
-    """The members of a class, sorted by label, one page at a time (or their RDF)."""
+CLASS_EXTS = (*LIST_EXTS, "csv")
+#: Reused classes shown with the graph's own on the home page; every other class from
+#: outside the ontology (periods, instants, data structures...) is listed apart, collapsed.
+CORE_CLASSES = (str(QB.Observation), str(SKOS.Concept))
+
+
+def _table_request() -> tuple[dict[str, str], str, bool]:
+    """The facet filters, the sort column and its direction asked in the query string."""
+    filters = {}
+    for key in class_table.FACETS:
+        value = request.args.get(key)
+        if value:
+            if len(value) > 2000:
+                raise BadRequestError(f"{key} is longer than 2000 characters")
+            filters[key] = value
+    sort = request.args.get("sort", "name")
+    if sort not in class_table.SORTS:
+        raise BadRequestError(f"sort must be one of {', '.join(class_table.SORTS)}")
+    return filters, sort, request.args.get("desc") in ("1", "true", "yes")
+
+
+def _class_rows(curie: str) -> tuple[str, Namer, class_table.ClassTable]:
     st = state()
-    curie, ext = pages.split_extension(curie)
-    fmt, negotiated = pages.negotiate(ext, LIST_EXTS)
     iri = urls.expand_curie(curie)
     if iri is None:
         raise NotFoundError(f"no such class: {curie[:100]}")
-    page = pages.page_number()
     members = overview.class_members(st.store, iri)
-    namer = _namer()
-    namer.want([URIRef(iri)])
-    namer.resolve(st.store)
     if not members:
         raise NotFoundError(f"no member of class {curie[:100]} in the graph")
+    filters, sort, descending = _table_request()
+    namer = _namer()
+    namer.want([URIRef(iri)])
     ordered = overview.sort_by_label(members, label_index(), namer.lang)
+    capped = len(ordered) > class_table.MAX_TABLE_ROWS
+    rows = class_table.build_rows(st.store, st.iris, ordered[: class_table.MAX_TABLE_ROWS], namer)
+    table = class_table.class_table(
+        rows, filters=filters, sort=sort, descending=descending, capped=capped
+    )
+    return iri, namer, table
+
+
+@bp.get("/class/<curie>")
+def class_page(curie: str) -> Response:
+    """The members of a class as a table: sortable, faceted, one page at a time (or the
+    table as CSV, or the members' types as RDF)."""
+    st = state()
+    curie, ext = pages.split_extension(curie)
+    fmt, negotiated = pages.negotiate(ext, CLASS_EXTS)
+    page = pages.page_number()
+    iri, namer, table = _class_rows(curie)
+    path = f"class/{curie}"
+    if fmt == "csv":
+        response = _table_csv(table)
+        return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=CLASS_EXTS)
     size = st.settings.page_size
-    pages_total = max(1, math.ceil(len(ordered) / size))
+    pages_total = max(1, math.ceil(len(table.rows) / size))
     if page > pages_total:
         raise NotFoundError(f"there is no page {page} of {curie[:100]}")
-    shown = ordered[(page - 1) * size : page * size]
-    namer.want(URIRef(m) for m in shown)
-    namer.resolve(st.store)
-    types = overview.asserted_types(st.store, st.iris, shown, namer)
-    path = f"class/{curie}"
+    shown = table.rows[(page - 1) * size : page * size]
     if fmt != "html":
-        triples: list[Triple] = [(URIRef(m), RDF.type, URIRef(iri)) for m in shown]
-        triples += [(URIRef(m), RDF.type, t.node) for m in shown for t in types.get(m, [])]
+        triples: list[Triple] = [(r.thing.node, RDF.type, URIRef(iri)) for r in shown]
+        triples += [(r.thing.node, RDF.type, t.node) for r in shown for t in r.types]
         response = pages.rdf_response(_twin(triples, namer), fmt)
-        return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=LIST_EXTS)
+        return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=CLASS_EXTS)
     response = pages.render_page(
         "class.html",
         cls=namer.term(URIRef(iri)),
         curie=curie,
         definition=overview.definition(st.store, iri, namer.lang),
-        members=[
-            (namer.term(URIRef(m)), [t for t in types.get(m, []) if t.iri != iri]) for m in shown
-        ],
-        total=len(ordered),
+        table=table,
+        rows=shown,
         page=page,
         pages=pages_total,
-        alternates=[(pages.FORMATS[e].label, urls.alternate_urls(path)[e]) for e in LIST_EXTS[1:]],
+        json_url=urls.page_url("browse.class_rows", curie=curie, **request.args.to_dict()),
+        csv_url=pages.current_url(format="csv", page=None),
+        alternates=[(pages.FORMATS[e].label, urls.alternate_urls(path)[e]) for e in CLASS_EXTS[1:]],
     )
-    return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=LIST_EXTS)
+    return pages.finish(response, path=path, ext=fmt, negotiated=negotiated, exts=CLASS_EXTS)
+
+
+@bp.get("/class/<curie>/rows.json")
+def class_rows(curie: str) -> Response:
+    """The rows of a class table as JSON (the same filters and sort as the page)."""
+    _, _, table = _class_rows(curie)
+    body = {
+        "total": table.total,
+        "filtered": len(table.rows),
+        "capped": table.capped,
+        "filters": table.filters,
+        "sort": table.sort,
+        "descending": table.descending,
+        "rows": [class_table.row_record(r) for r in table.rows],
+    }
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), mimetype="application/json"
+    )
+    return http.allow_reads_from_anywhere(response)
+
+
+def _table_csv(table: class_table.ClassTable) -> Response:
+    records = [class_table.row_record(r) for r in table.rows]
+    columns = list(dict.fromkeys(k for r in records for k in r)) or ["iri", "name"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return Response(out.getvalue(), mimetype="text/csv")
 
 
 #: Suggestions given as a name is typed.

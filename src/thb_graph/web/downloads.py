@@ -10,25 +10,33 @@ sends is ever turned into a path.
 
 from __future__ import annotations
 
+import datetime as dt
+import gzip
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import Graph
 
 from thb_graph.errors import NotFoundError
 from thb_graph.export.context import compact_jsonld
 from thb_graph.export.dump import FORMATS, export
 from thb_graph.formats import Format
-from thb_graph.web import pages, releases
+from thb_graph.pages.cite import DatasetInfo, schema_dataset
+from thb_graph.pages.entity import Namer
+from thb_graph.pages.figure_table import all_figures, figures_csv
+from thb_graph.web import cite, http, i18n, pages, releases
 from thb_graph.web.app_state import state
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
 
 FILE_STEM = "thb-graph"
 CONTEXT_FILE = "context.jsonld"
+FIGURES_FILE = f"{FILE_STEM}-figures.csv"
+#: Formats whose files may start with ``#`` comment lines.
+HASH_COMMENTS = ("ttl", "nt", "trig", "nq")
 _CACHE_KEY = "thb_graph.dumps"
 
 
@@ -42,6 +50,13 @@ class DumpFile:
     quads: bool
     data: bytes
     sha256: str
+    _gzipped: list[bytes] = field(default_factory=list, compare=False, repr=False)
+
+    def gzipped(self) -> bytes:
+        """The bytes gzip-compressed (made once, on first use)."""
+        if not self._gzipped:
+            self._gzipped.append(gzip.compress(self.data, compresslevel=6, mtime=0))
+        return self._gzipped[0]
 
     @property
     def size(self) -> int:
@@ -49,11 +64,13 @@ class DumpFile:
         return len(self.data)
 
 
-def _file(name: str, fmt: Format | None, data: bytes) -> DumpFile:
+def _file(
+    name: str, fmt: Format | None, data: bytes, media_type: str = "", label: str = ""
+) -> DumpFile:
     return DumpFile(
         name=name,
-        media_type=fmt.media_type if fmt else "application/ld+json",
-        label=fmt.label if fmt else "JSON-LD context",
+        media_type=fmt.media_type if fmt else media_type or "application/ld+json",
+        label=fmt.label if fmt else label or "JSON-LD context",
         quads=fmt.quads if fmt else False,
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -67,6 +84,7 @@ class DumpCache:
         self._lock = threading.Lock()
         self._key: tuple[int, str] | None = None
         self._files: dict[str, DumpFile] = {}
+        self.generated = dt.datetime.now(dt.UTC)
 
     def files(self) -> dict[str, DumpFile]:
         """File name -> DumpFile for the store's current content."""
@@ -76,6 +94,7 @@ class DumpCache:
             if self._key != key:
                 base = st.settings.base_iri
                 context = pages.published_context()
+                info = cite.site_info()
                 files = {}
                 for fmt in FORMATS.values():
                     name = f"{FILE_STEM}.{fmt.extension}"
@@ -85,19 +104,64 @@ class DumpCache:
                         data = compact_jsonld(graph, context)
                     else:
                         data = export(st.store, fmt, base_iri=base)
-                    files[name] = _file(name, fmt, data)
+                    files[name] = _file(name, fmt, _with_header(data, fmt.name, info, base))
+                namer = Namer(st.iris, "en", "en")
+                table = all_figures(st.store, namer)
+                files[FIGURES_FILE] = _file(
+                    FIGURES_FILE, None, figures_csv(table), "text/csv", "CSV (every figure)"
+                )
                 text = json.dumps(context, indent=2, ensure_ascii=False)
                 files[CONTEXT_FILE] = _file(CONTEXT_FILE, None, text.encode("utf-8"))
                 self._files, self._key = files, key
+                self.generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
             return self._files
+
+
+def header_lines(info: DatasetInfo, base: str) -> list[str]:
+    """What a dump says about itself in its opening comment: title, version, licence,
+    the date the facts run up to, where it comes from."""
+    lines = [info.title]
+    lines.append(f"Version {info.version}" if info.version else "Version not stated")
+    lines.append(f"Released {info.issued}" if info.issued else "Release date unknown")
+    if info.licence:
+        lines.append(f"Licence {info.licence_name} <{info.licence}>")
+    if info.facts_until:
+        lines.append(f"Facts of the source documents up to {info.facts_until}")
+    lines.append(f"Address {base}")
+    return lines
+
+
+def _with_header(data: bytes, fmt: str, info: DatasetInfo, base: str) -> bytes:
+    """``data`` with the header comment, in the formats that allow comments."""
+    lines = header_lines(info, base)
+    if fmt in HASH_COMMENTS:
+        text = "".join(f"# {line}\n" for line in lines)
+        return text.encode("utf-8") + data
+    if fmt == "xml" and data.startswith(b"<?xml"):
+        head, newline, rest = data.partition(b"\n")
+        safe = " | ".join(lines).replace("--", "- -")
+        return head + newline + f"<!-- {safe} -->\n".encode() + rest
+    return data
+
+
+def _cache() -> DumpCache:
+    cache = current_app.extensions.get(_CACHE_KEY)
+    if cache is None:
+        cache = current_app.extensions.setdefault(_CACHE_KEY, DumpCache())
+    return cache  # type: ignore[no-any-return]
 
 
 def dump_files() -> list[DumpFile]:
     """The dumps of the running app's store, in the order shown (the context last)."""
-    cache = current_app.extensions.get(_CACHE_KEY)
-    if cache is None:
-        cache = current_app.extensions.setdefault(_CACHE_KEY, DumpCache())
-    return list(cache.files().values())
+    return list(_cache().files().values())
+
+
+def dump_links() -> list[tuple[str, str]]:
+    """(absolute URL, media type) of every dump, for the schema.org Dataset (from the file
+    names alone: nothing is generated for it)."""
+    named = [(f"{FILE_STEM}.{fmt.extension}", fmt.media_type) for fmt in FORMATS.values()]
+    named.append((FIGURES_FILE, "text/csv"))
+    return [(url_for("downloads.file", name=n, _external=True), m) for n, m in named]
 
 
 def human_size(size: int) -> str:
@@ -110,6 +174,14 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
+def dataset_jsonld(description: str) -> str:
+    """The schema.org Dataset of the graph, its dumps as distributions, as JSON safe inside
+    a ``<script>`` block."""
+    data = schema_dataset(cite.site_info(), request.url_root, description, dump_links())
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 @bp.get("/")
 def index() -> Response:
     """The list of dumps with size and checksum."""
@@ -120,6 +192,7 @@ def index() -> Response:
         context_file=next(f for f in files if f.name == CONTEXT_FILE),
         human_size=human_size,
         releases=list(reversed(releases.release_index().releases())),
+        dataset_json=dataset_jsonld(i18n.translate("downloads_intro", pages.language().lang)),
     )
 
 
@@ -135,10 +208,20 @@ def file(name: str) -> Response:
     found = {f.name: f for f in dump_files()}.get(name)
     if found is None:
         raise NotFoundError(f"no such download: {name[:100]}")
-    response = Response(found.data, mimetype=found.media_type)
-    response.set_etag(found.sha256)
-    response.headers["Digest"] = "sha-256=" + _b64(found.sha256)
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    response = Response(found.gzipped() if zipped else found.data, mimetype=found.media_type)
+    if zipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(found.sha256 + ("-gz" if zipped else ""))
+    response.last_modified = _cache().generated
+    if not zipped:
+        response.headers["Digest"] = "sha-256=" + _b64(found.sha256)
     response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Encoding")
+    info = cite.site_info()
+    if info.licence:
+        response.headers["Link"] = f'<{info.licence}>; rel="license"'
+    http.allow_reads_from_anywhere(response)
     response.make_conditional(request)
     return response
 

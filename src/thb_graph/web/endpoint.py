@@ -14,11 +14,12 @@ from rdflib import Graph, URIRef
 
 from thb_graph.kg.queries import load_examples
 from thb_graph.namespaces import PREFIXES, SD
+from thb_graph.pages.answers import plain_title
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.cache import etag_of
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
-from thb_graph.web import http, meta, releases
+from thb_graph.web import http, i18n, meta, pages, releases
 from thb_graph.web.app_state import state
 from thb_graph.web.replay import CACHE_HEADER, answer_key_of_request, mark_answer_reusable
 
@@ -91,6 +92,13 @@ def editor(query: str | None) -> Response:
         "defaultQuery": prefix_block + "\nSELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\n"
         "GROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 25\n",
         "prefixes": PREFIXES,
+        "base": st.settings.base_iri,
+        "root": request.script_root,
+        "lang": pages.language().lang,
+        "strings": {
+            key: i18n.translate(f"editor_{key}", pages.language().lang)
+            for key in ("rows_per_page", "endpoint", "query", "filter", "at_line")
+        },
         "examples": [
             {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
             for e in examples
@@ -102,10 +110,12 @@ def editor(query: str | None) -> Response:
         examples=examples,
         yasgui=f"yasgui-{YASGUI_VERSION}",
         settings=st.settings,
+        plain_title=plain_title,
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
+    response.vary.add("Accept-Language")
     return response
 
 

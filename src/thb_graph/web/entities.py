@@ -18,9 +18,13 @@ from flask import Blueprint, Response, request
 
 from thb_graph.errors import BadRequestError, NotFoundError, UnknownFormatError
 from thb_graph.export.dump import export
+from thb_graph.pages.conflicts import compare
 from thb_graph.pages.describe import MAX_HISTORY, describe, description_graph
 from thb_graph.pages.entity import Breakdown, Description, Namer
+from thb_graph.pages.once import acronym, show_once
 from thb_graph.pages.ontology_doc import document_ontology
+from thb_graph.pages.source_doc import document_facts
+from thb_graph.pages.statuses import statuses_of
 from thb_graph.web import i18n, pages, urls
 from thb_graph.web.app_state import state
 from thb_graph.web.charts import Bar, bar_chart, describe_bars
@@ -98,6 +102,7 @@ def _serve(iri: str, ext: str | None, path: str | None) -> Response:
         page_size=st.settings.page_size,
         fallback=st.settings.default_language,
     )
+    show_once(desc, st.store, st.iris.ontology)
     fmt, negotiated = pages.negotiate(ext, PAGE_EXTS)
     if desc.incoming and desc.incoming.page > desc.incoming.pages:
         raise NotFoundError(f"there is no page {desc.incoming.page} of incoming links")
@@ -117,9 +122,14 @@ def _serve(iri: str, ext: str | None, path: str | None) -> Response:
             if desc.breakdown and desc.breakdown.rows
             else None
         )
+        namer = Namer(st.iris, choice.lang, st.settings.default_language)
         response = pages.render_page(
             "entity.html",
             desc=desc,
+            statuses=statuses_of(st.store, iri, namer),
+            acronym=acronym(desc),
+            document=document_facts(st.store, iri, namer),
+            comparison=compare(st.store, st.iris, iri, namer),
             chart=chart,
             max_history=MAX_HISTORY,
             alternates=[(pages.FORMATS[e].label, alternates[e]) for e in exts if e != "html"],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from thb_graph.web.i18n_pages import STRINGS as PAGE_STRINGS
+
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
@@ -242,7 +244,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 def translate(key: str, lang: str, **values: object) -> str:
     """The interface string ``key`` in ``lang`` with ``{name}`` fields filled in."""
-    pair = STRINGS.get(key)
+    pair = STRINGS.get(key) or PAGE_STRINGS.get(key)
     text = key if pair is None else (pair[1] if lang == "fr" else pair[0])
     if lang == "fr":
         text = _french_spacing(text)

@@ -6,6 +6,8 @@
   var byName = {};
   config.examples.forEach(function (example) { byName[example.name] = example; });
 
+  readableCells(YasguiClass, config);
+
   var yasgui = new YasguiClass(document.getElementById("yasgui"), {
     requestConfig: {
       endpoint: config.endpoint,
@@ -27,12 +29,32 @@
     yasr: { defaultPlugin: "table" },
   });
 
-  var tab = yasgui.getTab();
-  tab.setEndpoint(config.endpoint);
-  tab.setQuery(config.query || config.defaultQuery);
-
   var select = document.getElementById("examples");
   var description = document.getElementById("example-description");
+  var tab = yasgui.getTab();
+  tab.setEndpoint(config.endpoint);
+  var asked = new URLSearchParams(window.location.search).get("example");
+  var fromExample = asked && byName[asked] ? byName[asked].query : null;
+  tab.setQuery(config.query || fromExample || config.defaultQuery);
+  labelControls(document.getElementById("yasgui"));
+  tab.getYasr().on("drawn", function () {
+    labelControls(document.getElementById("yasgui"));
+    nameLinks(document.getElementById("yasgui"), config);
+  });
+  tab.getYasqe().on("queryBefore", function () { showError(null); });
+  tab.getYasqe().on("queryResponse", function () {
+    for (var i = 0; i < arguments.length; i++) {
+      var a = arguments[i];
+      if (a instanceof Error) { showError(a.message); return; }
+      if (a && typeof a === "object" && a.status >= 400) { showError(a.content || a.statusText); return; }
+    }
+    showError(null);
+  });
+  if (asked && fromExample) {
+    select.value = asked;
+    description.textContent = byName[asked].description;
+  }
+
   select.addEventListener("change", function () {
     var example = byName[select.value];
     if (!example) { description.textContent = ""; return; }
@@ -45,11 +67,142 @@
   share.addEventListener("click", function () {
     var query = yasgui.getTab().getQuery();
     var url = new URL(window.location.pathname, window.location.origin);
-    url.searchParams.set("query", query);
+    var same = Object.keys(byName).filter(function (k) { return byName[k].query === query; });
+    if (same.length) { url.searchParams.set("example", same[0]); }
+    else { url.searchParams.set("query", query); }
+    if (config.lang && config.lang !== "en") { url.searchParams.set("lang", config.lang); }
     anchor.href = url.toString();
     anchor.textContent = url.toString();
     anchor.hidden = false;
     if (navigator.clipboard) { navigator.clipboard.writeText(url.toString()).catch(function () {}); }
   });
   window.thbYasgui = yasgui;
+
+  /* Result cells: an IRI as a compact name linking to its page here (names filled in after
+     drawing), a literal as its plain value with its language, never "..."^^<datatype>. */
+  function readableCells(Yasgui, cfg) {
+    var Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+    if (!Table) { return; }
+    Table.prototype.getCellContent = function (binding) {
+      var span = document.createElement("span");
+      if (binding.type === "uri") {
+        var link = document.createElement("a");
+        link.className = "iri";
+        link.href = localHref(binding.value, cfg);
+        link.setAttribute("data-iri", binding.value);
+        link.textContent = compact(binding.value, cfg.prefixes);
+        link.title = binding.value;
+        span.appendChild(link);
+      } else {
+        span.className = "nonIri";
+        span.textContent = binding.value;
+        if (binding["xml:lang"] && binding["xml:lang"] !== cfg.lang) {
+          var tag = document.createElement("span");
+          tag.className = "lang-tag";
+          tag.textContent = binding["xml:lang"];
+          span.appendChild(document.createTextNode(" "));
+          span.appendChild(tag);
+        }
+      }
+      return "<div>" + span.outerHTML + "</div>";
+    };
+  }
+
+  function compact(iri, prefixes) {
+    var best = null;
+    Object.keys(prefixes || {}).forEach(function (p) {
+      var ns = prefixes[p];
+      if (iri.indexOf(ns) === 0 && (!best || ns.length > prefixes[best].length)) { best = p; }
+    });
+    return best ? best + ":" + iri.substring(prefixes[best].length) : iri;
+  }
+
+  function localHref(iri, cfg) {
+    if (cfg.base && iri.indexOf(cfg.base) === 0) {
+      return cfg.root + "/" + iri.substring(cfg.base.length) + (cfg.lang !== "en" ? "?lang=" + cfg.lang : "");
+    }
+    return cfg.root + "/resource?iri=" + encodeURIComponent(iri);
+  }
+
+  /* Replace compact names by labels (one query for every IRI shown). */
+  function nameLinks(root, cfg) {
+    var links = root.querySelectorAll(".yasr a.iri[data-iri]");
+    var iris = [];
+    links.forEach(function (a) {
+      var iri = a.getAttribute("data-iri");
+      if (iris.indexOf(iri) < 0 && iris.length < 400 && !/[<>"{}|\\^`\s]/.test(iri)) { iris.push(iri); }
+    });
+    if (!iris.length) { return; }
+    var query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" +
+      "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" +
+      "SELECT ?s ?l WHERE { VALUES ?s { " + iris.map(function (i) { return "<" + i + ">"; }).join(" ") +
+      " } { ?s skos:prefLabel ?l } UNION { ?s rdfs:label ?l } FILTER(lang(?l) = \"" + cfg.lang +
+      "\" || lang(?l) = \"en\" || lang(?l) = \"\") }";
+    fetch(cfg.endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+      body: "query=" + encodeURIComponent(query),
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (!data) { return; }
+      var names = {};
+      data.results.bindings.forEach(function (b) {
+        var lang = b.l["xml:lang"] || "";
+        var rank = lang === cfg.lang ? 0 : lang === "en" ? 1 : 2;
+        var held = names[b.s.value];
+        if (!held || rank < held.rank) { names[b.s.value] = { text: b.l.value, rank: rank }; }
+      });
+      links.forEach(function (a) {
+        var found = names[a.getAttribute("data-iri")];
+        if (found) { a.textContent = found.text; }
+      });
+    }).catch(function () {});
+  }
+
+  /* Give YASGUI's own controls the names assistive technology needs. */
+  function labelControls(root) {
+    var named = [
+      [".tableSizer", cfg_t("rows_per_page")], ["input.autocomplete", cfg_t("endpoint")],
+      [".CodeMirror textarea", cfg_t("query")], [".tableFilter", cfg_t("filter")],
+    ];
+    named.forEach(function (pair) {
+      root.querySelectorAll(pair[0]).forEach(function (el) {
+        if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", pair[1]); }
+      });
+    });
+    root.querySelectorAll(".CodeMirror-scroll").forEach(function (el) { el.setAttribute("tabindex", "0"); });
+    root.querySelectorAll("th .dt-column-title:empty").forEach(function (el) { el.textContent = "#"; });
+    /* On a phone the rows reflow to cards: each cell carries its column's name. */
+    root.querySelectorAll(".yasr table.dataTable").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (names[i]) { td.setAttribute("data-label", names[i]); }
+        });
+      });
+    });
+  }
+
+  function cfg_t(key) { return (config.strings && config.strings[key]) || key; }
+
+  /* A failed query: what is wrong and where, in words, with the line marked. */
+  function showError(text) {
+    var panel = document.getElementById("query-error");
+    var yasqe = yasgui.getTab().getYasqe();
+    if (panel.thbMarked !== undefined) { yasqe.removeLineClass(panel.thbMarked, "background", "error-line"); panel.thbMarked = undefined; }
+    if (!text) { panel.hidden = true; document.body.classList.remove("has-query-error"); return; }
+    var body = null;
+    try { body = JSON.parse(text); } catch (e) { body = null; }
+    var message = body && body.error ? body.error : String(text).slice(0, 500);
+    panel.querySelector(".query-error-message").textContent = message;
+    var where = panel.querySelector(".query-error-where");
+    if (body && body.line) {
+      where.textContent = cfg_t("at_line").replace("{line}", body.line).replace("{column}", body.column || "?");
+      panel.thbMarked = body.line - 1;
+      yasqe.addLineClass(body.line - 1, "background", "error-line");
+    } else { where.textContent = ""; }
+    panel.hidden = false;
+    document.body.classList.add("has-query-error");
+  }
 })();
