@@ -91,5 +91,7 @@ def test_result_iris_of_unsafe_schemes_are_text_not_links(page, live_server: Liv
         "Array.from(document.querySelectorAll('#yasgui a[href]'), a => a.protocol)"
     )
     assert set(hrefs) <= {"http:", "https:", "mailto:"}, hrefs
-    assert page.locator(".yasr table.dataTable tbody a[href='https://example.org/ok']").count() == 1
+    # result IRIs open their page on this site, which shows an unsafe scheme as text
+    local = ".yasr a[href*='/resource?iri=https%3A%2F%2Fexample.org%2Fok']"
+    assert page.locator(local).count() == 1
     assert page.thb_errors == []

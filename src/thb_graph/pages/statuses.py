@@ -37,7 +37,11 @@ def statuses_of(store: Store, iri: str, namer: Namer) -> list[StatusNote]:
         "SELECT ?st ?status ?asOf ?reading ?src WHERE { "
         f"?st a {bindings.term(THB.StatusStatement)} ; {bindings.term(THB.subject)} {me} . "
         f"OPTIONAL {{ ?st {bindings.term(THB.status)} ?status }} "
-        f"OPTIONAL {{ ?st {bindings.term(THB.asOf)} ?asOf }} "
+        # as of a date, or of a time whose stated year or date the page shows
+        f"OPTIONAL {{ ?st {bindings.term(THB.asOf)} ?when . "
+        f"OPTIONAL {{ ?when {bindings.term(THB.year)} ?whenYear }} "
+        f"OPTIONAL {{ ?when {bindings.term(THB.date)} ?whenDate }} "
+        "BIND (COALESCE(?whenYear, ?whenDate, ?when) AS ?asOf) } "
         f"OPTIONAL {{ ?st {bindings.term(THB.interpretation)} ?reading }} "
         f"OPTIONAL {{ ?st {bindings.term(DCTERMS.source)} ?src }} "
         f"}} LIMIT {MAX_STATUSES * 4}"
