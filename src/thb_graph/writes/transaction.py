@@ -8,7 +8,7 @@ inferred graph and the PROV record of the write (``writes.commit``), which the s
 in a single transaction. A rejected or failed write never reaches the store, which stays
 byte-for-byte as it was.
 
-Writes are serialised (``writes.lock``): a thread lock, and ``fcntl.flock`` on
+Writes are serialised (``kg.store.lock``): a thread lock, and ``fcntl.flock`` on
 ``{store}.write.lock`` beside an on-disk store so that several server processes over one
 store also take turns.
 
@@ -29,9 +29,9 @@ from typing import Literal
 from thb_graph.config import Settings
 from thb_graph.errors import QueryTimeoutError, StoreError
 from thb_graph.kg.store.base import Store
+from thb_graph.kg.store.lock import exclusive, lock_path_for
 from thb_graph.sparql.executor import Executor
 from thb_graph.writes.commit import commit, commit_text
-from thb_graph.writes.lock import exclusive, lock_path_for
 from thb_graph.writes.plan import (
     OPERATION_NAMES,
     Operation,
