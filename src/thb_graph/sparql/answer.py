@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing.connection import Connection
 
 from thb_graph.errors import QuerySyntaxError
 from thb_graph.kg.store.base import Store, StoreOpener
 from thb_graph.sparql import negotiate, results
-from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.executor import Executor, serve_jobs
 from thb_graph.sparql.guard import check_query, dataset_for
 from thb_graph.sparql.protocol import QueryRequest
 
@@ -75,13 +76,35 @@ class AnswerInWorker:
         return answer(self.open_store(), request, max_rows=self.max_rows)
 
 
+@dataclass(frozen=True)
+class AnswerReader:
+    """What a reader forked by the store's copy in memory runs (picklable: it travels to
+    the replica process, ``kg.store.replica``)."""
+
+    max_rows: int
+
+    def __call__(self, conn: Connection, store: Store, owner_pid: int) -> None:
+        """Answer the requests arriving on ``conn`` from ``store``."""
+        serve_jobs(conn, partial(answer, store, max_rows=self.max_rows), owner_pid)
+
+
 def query_pool(store: Store, *, workers: int, max_rows: int) -> Executor[QueryRequest, Answer]:
     """The pool of killable query processes over ``store``.
 
-    A store another process can open is opened read-only by each worker, started from a
-    clean fork server (forking the threaded server could copy a lock some thread holds);
-    a store in memory is shared with plain forks of this process.
+    A store with a copy in memory has its workers forked by the process holding the copy
+    (they share it). A store another process can open is opened read-only by each worker,
+    started from a clean fork server (forking the threaded server could copy a lock some
+    thread holds); a store in memory is shared with plain forks of this process.
     """
+    replica = store.memory_replica()
+    if replica is not None:
+        reader = AnswerReader(max_rows)
+        return Executor(
+            None,
+            spawn=lambda conn: replica.spawn(conn, reader),
+            size=workers,
+            version=store.version,
+        )
     opener = store.read_only_opener()
     if opener is not None:
         return Executor(

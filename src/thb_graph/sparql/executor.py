@@ -84,6 +84,7 @@ class _Worker:
     jobs: int = 0
     started: float = field(default_factory=time.monotonic)
     process: BaseProcess | None = None
+    spawned: bool = False  # forked by a replica (``spawn``): not this process's child
     reaped: bool = False  # its exit was collected: its pid may belong to another process now
 
 
@@ -92,8 +93,9 @@ class Executor(Generic[J, R]):
 
     def __init__(
         self,
-        target: Callable[[J], R],
+        target: Callable[[J], R] | None,
         *,
+        spawn: Callable[[Connection], int] | None = None,
         size: int = 2,
         version: Callable[[], str] = lambda: "",
         max_jobs: int = 500,
@@ -104,8 +106,13 @@ class Executor(Generic[J, R]):
         """``target`` must be picklable with ``start="forkserver"`` (a module-level function
         or an instance of a module-level class); ``preload`` names modules the fork server
         imports once for all its workers; ``max_waiting`` bounds the queries waiting for a
-        free worker (default: :data:`WAITING_PER_WORKER` per worker)."""
+        free worker (default: :data:`WAITING_PER_WORKER` per worker). Without ``target``,
+        ``spawn(conn)`` starts each worker elsewhere (a process holding the store in memory,
+        ``kg.store.replica``), serving jobs on ``conn``, and gives its pid."""
+        if (target is None) == (spawn is None):
+            raise ValueError("an executor needs either a target or a way to spawn workers")
         self._target = target
+        self._spawn = spawn
         self._start = start
         self._preload = preload
         self._size = max(1, size)
@@ -237,6 +244,14 @@ class Executor(Generic[J, R]):
         self._release(worker, healthy=True)
 
     def _fork(self, generation: str) -> _Worker:
+        if self._spawn is not None:
+            parent_end, child_end = Pipe(duplex=True)
+            try:
+                pid = self._spawn(child_end)
+            finally:
+                child_end.close()
+            return _Worker(pid=pid, conn=parent_end, generation=generation, spawned=True)
+        assert self._target is not None  # noqa: S101 - the constructor checked
         if self._start == "forkserver":
             return self._from_fork_server(generation)
         parent_end, child_end = Pipe(duplex=True)
@@ -250,7 +265,7 @@ class Executor(Generic[J, R]):
                 parent_end.close()
                 for conn in inherited:
                     conn.close()
-                _serve(child_end, self._target, parent_pid)
+                serve_jobs(child_end, self._target, parent_pid)
             except BaseException:  # the last resort of a forked child, which must _exit
                 traceback.print_exc(file=sys.stderr)
                 code = 1
@@ -265,7 +280,7 @@ class Executor(Generic[J, R]):
             context.set_forkserver_preload(list(self._preload))
         parent_end, child_end = Pipe(duplex=True)
         process = context.Process(
-            target=_serve, args=(child_end, self._target, os.getpid()), daemon=True
+            target=serve_jobs, args=(child_end, self._target, os.getpid()), daemon=True
         )
         process.start()
         child_end.close()
@@ -274,7 +289,7 @@ class Executor(Generic[J, R]):
         return _Worker(pid=process.pid, conn=parent_end, generation=generation, process=process)
 
 
-def _serve(conn: Connection, target: Callable[[Any], Any], owner_pid: int) -> None:
+def serve_jobs(conn: Connection, target: Callable[[Any], Any], owner_pid: int) -> None:
     """The worker's loop: one job in, one ``(status, payload)`` out, until the owner is gone."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
@@ -319,6 +334,8 @@ def _running(worker: _Worker) -> bool:
     """True unless the worker has exited (its pipe's other end is then closed)."""
     if worker.process is not None:
         return worker.process.is_alive()
+    if worker.spawned:  # an idle worker has nothing to say: readable means its end closed
+        return not worker.conn.poll(0)
     try:
         pid, _ = os.waitpid(worker.pid, os.WNOHANG)
     except ChildProcessError:
@@ -333,7 +350,10 @@ def _kill(worker: _Worker) -> None:
         worker.process.join(5)
         worker.conn.close()
         return
-    if not worker.reaped:
+    if worker.spawned:  # its parent, the replica, reaps it
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+    elif not worker.reaped:
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):

@@ -90,6 +90,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         store, _ = prepare_store(self.settings)  # a no-op check for an on-disk store
+        if self.settings.read_from_memory:
+            store.serve_from_memory()
         return create_app(self.settings, store)
 
 

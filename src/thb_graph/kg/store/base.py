@@ -6,11 +6,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from rdflib.term import Node
 
 from thb_graph import formats
+
+if TYPE_CHECKING:
+    from thb_graph.kg.store.replica import MemoryReplica
 
 QueryKind = Literal["select", "ask", "graph"]
 
@@ -69,6 +72,13 @@ class Store(ABC):
     def read_only_opener(self) -> StoreOpener | None:
         """How a worker process opens this store read-only, or None when only a fork of this
         process can share it (a store in memory)."""
+        return None
+
+    def serve_from_memory(self) -> None:  # noqa: B027 - optional hook, nothing by default
+        """Let query workers read a copy held in memory, where the backend can keep one."""
+
+    def memory_replica(self) -> MemoryReplica | None:
+        """The copy in memory query workers read (``kg.store.replica``), if there is one."""
         return None
 
     def bulk_load(self, data: bytes, media_type: str, graph: str | None = None) -> None:

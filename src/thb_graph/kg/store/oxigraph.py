@@ -35,6 +35,7 @@ from thb_graph.errors import (
 from thb_graph.kg.store.base import QueryResult, Store, StoreOpener
 from thb_graph.kg.store.join_order import CAP, Constants, order_joins
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
+from thb_graph.kg.store.replica import MemoryReplica
 from thb_graph.kg.store.space import ensure_room, write_error
 from thb_graph.kg.store.terms import (
     evaluation_error,
@@ -70,6 +71,8 @@ class OxigraphStore(Store):
         self._meta_signature: tuple[int, int, int] | None = None
         self._meta_text = ""
         self._unrecorded = 0  # writes committed whose count could not be written (full disk)
+        self._replica: MemoryReplica | None = None
+        self._served_version = ""
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -95,6 +98,37 @@ class OxigraphStore(Store):
         """An on-disk store is opened read-only by each worker; one in memory is shared by
         forks only."""
         return None if self.path is None else ReadOnlyOxigraph(str(self.path))
+
+    def serve_from_memory(self) -> None:
+        """Answer workers' queries from a copy in memory (``kg.store.replica``); writes
+        still commit here first. Nothing to do for a store already in memory."""
+        if self.path is None or self.read_only or self._replica is not None:
+            return
+        replica = MemoryReplica(self._dump_to, InMemoryOxigraph(self._prefixes))
+        replica.start()
+        self._replica = replica
+        self._served_version = self._version_now()
+
+    def memory_replica(self) -> MemoryReplica | None:
+        """The copy in memory that query workers read, when there is one."""
+        return self._replica
+
+    def _dump_to(self, path: Path) -> None:
+        try:
+            self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+        except (OSError, ValueError) as e:
+            raise StoreError(f"cannot copy the store into memory: {e}") from e
+
+    def _replicate(self, update: str | None) -> None:
+        """Bring the copy in memory up to this write (the same update, or a new copy), then
+        let the version move: answers are cached under a version their data has."""
+        if self._replica is None:
+            return
+        if update is None:
+            self._replica.reload()
+        else:
+            self._replica.apply(update)
+        self._served_version = self._version_now()
 
     @property
     def native(self) -> ox.Store:
@@ -195,7 +229,7 @@ class OxigraphStore(Store):
             raise BadRequestError(f"the update failed: {e}") from e
         except OSError as e:
             raise write_error("the update failed", e) from e
-        self._wrote()
+        self._wrote(update)
 
     def load(self, data: bytes, media_type: str, graph: str | None = None) -> None:
         """Add parsed RDF in one transaction (nothing is kept on a syntax error)."""
@@ -363,11 +397,14 @@ class OxigraphStore(Store):
             meta.setdefault("values", {})[key] = value
             meta["writes"] = int(meta.get("writes", 0)) + 1
             self._write_all_meta(meta)
+        if self._replica is not None:  # no data changed: only the version moves
+            self._served_version = self._version_now()
 
-    def _wrote(self) -> None:
-        """Count a committed write. The data is in the store already: when the counter cannot
-        be written (a full disk), this process still moves its version on (so no answer
-        cached before the write is served after it) and says so in the log."""
+    def _wrote(self, update: str | None = None) -> None:
+        """Count a committed write (``update``, when it was one update) and bring the copy
+        in memory up to it. The data is in the store already: when the counter cannot be
+        written (a full disk), this process still moves its version on (so no answer cached
+        before the write is served after it) and says so in the log."""
         if self.read_only:
             return
         with self._lock:
@@ -375,20 +412,29 @@ class OxigraphStore(Store):
             meta["writes"] = int(meta.get("writes", 0)) + 1 + self._unrecorded
             try:
                 self._write_all_meta(meta)
+                self._unrecorded = 0
             except OSError as e:
                 self._unrecorded += 1
                 log.error("a write was committed but its count could not be recorded: %s", e)
-                return
-            self._unrecorded = 0
+        self._replicate(update)
 
     def version(self) -> str:
-        """Content hash of the loaded sources and a counter of writes (persisted)."""
+        """Content hash of the loaded sources and a counter of writes (persisted); with a
+        copy in memory, the last version the copy has caught up with."""
+        if self._replica is not None:
+            return self._served_version
+        return self._version_now()
+
+    def _version_now(self) -> str:
         meta = self._read_all_meta()
         content = str(meta.get("values", {}).get("content_hash") or "empty")
         return f"{content[:16]}.{int(meta.get('writes', 0)) + self._unrecorded}"
 
     def close(self) -> None:
-        """Flush pending writes of an on-disk store."""
+        """Stop the copy in memory; flush pending writes of an on-disk store."""
+        replica, self._replica = self._replica, None
+        if replica is not None:
+            replica.close()
         if self.path is not None and not self.read_only:
             try:
                 self._store.flush()
@@ -474,3 +520,17 @@ class ReadOnlyOxigraph:
 @lru_cache(maxsize=4)
 def _read_only(path: str) -> OxigraphStore:
     return OxigraphStore(path, read_only=True)
+
+
+@dataclass(frozen=True)
+class InMemoryOxigraph:
+    """Wraps the replica's in-memory pyoxigraph store as a Store its readers query
+    (picklable: it travels to the replica process)."""
+
+    prefixes: Mapping[str, str]
+
+    def __call__(self, native: ox.Store) -> OxigraphStore:
+        """An in-memory OxigraphStore over ``native``."""
+        store = OxigraphStore(None, prefixes=self.prefixes)
+        store._store = native
+        return store

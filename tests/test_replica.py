@@ -1,0 +1,196 @@
+"""Reads from a copy in memory: the same answers as the disk, writes seen by the next read,
+a lost copy made again, workers forked by the copy and sharing it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from thb_graph.config import Settings, load_settings
+from thb_graph.kg.load import build_store
+from thb_graph.kg.queries import load_examples
+from thb_graph.kg.store import open_store
+from thb_graph.kg.store.base import Store
+from thb_graph.sparql.answer import Answer, query_pool
+from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.protocol import QueryRequest
+
+ROOT = Path(__file__).resolve().parents[1]
+JSON = "application/sparql-results+json"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }"
+
+
+@pytest.fixture(scope="module")
+def france_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The France graph built once into an on-disk store (copied per test)."""
+    folder = tmp_path_factory.mktemp("france")
+    built = open_store(_settings(folder / "store"))
+    build_store(_settings(folder / "store"), built)
+    built.close()
+    return folder
+
+
+@pytest.fixture
+def disk(france_dir: Path, tmp_path: Path) -> Iterator[Store]:
+    """A writable on-disk copy of the France store."""
+    import shutil
+
+    shutil.copytree(france_dir, tmp_path / "copy")
+    store = open_store(_settings(tmp_path / "copy" / "store"))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def replicated(disk: Store) -> Iterator[tuple[Store, Executor[QueryRequest, Answer]]]:
+    """The store with its copy in memory, and a pool of two readers forked by the copy."""
+    disk.serve_from_memory()
+    pool = query_pool(disk, workers=2, max_rows=1000)
+    yield disk, pool
+    pool.close()
+
+
+def _settings(path: Path) -> Settings:
+    return load_settings(env={}, overrides={"store": f"oxigraph:{path}", "source_dir": str(ROOT)})
+
+
+def _run(pool: Executor[QueryRequest, Answer], text: str, accept: str = JSON) -> bytes:
+    return pool.run(QueryRequest(query=text, accept=accept), timeout=30).body
+
+
+def _count(pool: Executor[QueryRequest, Answer]) -> int:
+    body = json.loads(_run(pool, COUNT))
+    return int(body["results"]["bindings"][0]["n"]["value"])
+
+
+def _rows(body: bytes) -> list[str]:
+    """The solutions of a JSON answer, order kept only where the query fixes it."""
+    data = json.loads(body)
+    if "boolean" in data:
+        return [str(data["boolean"])]
+    return [json.dumps(b, sort_keys=True) for b in data["results"]["bindings"]]
+
+
+def test_the_copy_answers_every_named_query_as_the_disk_does(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]], france_dir: Path
+) -> None:
+    store, pool = replicated
+    assert store.memory_replica() is not None
+    plain = query_pool(store, workers=1, max_rows=1000)  # the same store, read from disk
+    store_replica = store.memory_replica()
+    examples = load_examples(Path(_settings(france_dir / "store").source_dir) / "queries")
+    assert len(examples) > 30
+    try:
+        store._replica = None  # type: ignore[attr-defined]  # the disk path, for comparison
+        from_disk = {e.name: _run(plain, e.query) for e in examples}
+    finally:
+        store._replica = store_replica  # type: ignore[attr-defined]
+        plain.close()
+    compared = 0
+    for example in examples:
+        from_memory = _run(pool, example.query)
+        disk_rows, memory_rows = _rows(from_disk[example.name]), _rows(from_memory)
+        if "order by" in example.query.lower():
+            assert memory_rows == disk_rows, example.name
+        else:
+            assert sorted(memory_rows) == sorted(disk_rows), example.name
+        compared += 1
+    assert compared == len(examples)
+
+
+def test_workers_are_forked_by_the_copy_not_by_this_process(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    store, pool = replicated
+    _run(pool, "ASK { ?s ?p ?o }")
+    replica = store.memory_replica()
+    assert replica is not None and replica.pid() is not None
+    for pid in pool.worker_pids():
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        assert int(stat[1]) == replica.pid()  # the parent pid
+
+
+def test_a_committed_write_is_seen_by_the_next_read(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    store, pool = replicated
+    assert _count(pool) == 0
+    before = store.version()
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c>, <urn:x:d> } }")
+    assert store.version() != before
+    assert _count(pool) == 2
+    store.update("DELETE DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }")
+    assert _count(pool) == 1
+    store.drop_graph("urn:x:g")  # not one update: the copy is made again
+    assert _count(pool) == 0
+    replica = store.memory_replica()
+    assert replica is not None and replica.loads == 2
+
+
+def test_the_version_moves_only_once_the_copy_has_the_write(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    store, pool = replicated
+    replica = store.memory_replica()
+    assert replica is not None
+    seen: list[str] = []
+    original = replica.apply
+
+    def apply_and_look(update: str) -> None:
+        seen.append(store.version())  # while the copy catches up: still the old version
+        original(update)
+
+    replica.apply = apply_and_look  # type: ignore[method-assign]
+    before = store.version()
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }")
+    assert seen == [before]
+    assert store.version() != before
+
+
+def test_a_lost_copy_is_made_again_from_the_disk(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    store, pool = replicated
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }")
+    assert _count(pool) == 1
+    replica = store.memory_replica()
+    assert replica is not None and replica.pid() is not None
+    os.kill(replica.pid(), signal.SIGKILL)  # type: ignore[arg-type]
+    for pid in pool.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pool.worker_pids()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _count(pool) == 1  # a new copy, with the write
+    assert replica.loads == 2
+
+
+def test_the_copy_stops_with_the_store(disk: Store) -> None:
+    disk.serve_from_memory()
+    replica = disk.memory_replica()
+    assert replica is not None
+    pid = replica.pid()
+    assert pid is not None and _alive(pid)
+    disk.close()
+    assert not _alive(pid)
+
+
+def test_a_store_in_memory_needs_no_copy() -> None:
+    store = open_store(load_settings(env={}, overrides={"store": "oxigraph:memory"}))
+    store.serve_from_memory()
+    assert store.memory_replica() is None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return status.exists() and status.read_text().rsplit(")", 1)[1].split()[0] != "Z"
