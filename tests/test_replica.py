@@ -136,7 +136,7 @@ def test_a_committed_write_is_seen_by_the_next_read(
 def test_the_version_moves_only_once_the_copy_has_the_write(
     replicated: tuple[Store, Executor[QueryRequest, Answer]],
 ) -> None:
-    store, pool = replicated
+    store, _pool = replicated
     replica = store.memory_replica()
     assert replica is not None
     seen: list[str] = []
