@@ -63,7 +63,9 @@ def test_groups_inside_optional_and_not_exists_are_ordered_too() -> None:
 @pytest.mark.parametrize(
     "where",
     [
-        '?s ex:other/ex:year ?o . ?s ex:year "1"',  # a property path
+        '?s ex:other|ex:year ?o . ?s ex:year "1"',  # an alternative path
+        '?s !ex:other ?o . ?s ex:year "1"',  # a negated path
+        '?s (ex:other/ex:next)* ?o . ?s ex:year "1"',  # a group in a path
         '?s ex:other [ ex:year "1" ] . ?t ex:year "1"',  # a blank node
         '?s ex:other ?o . _:b ex:year "1"',  # a blank node label
         '{ SELECT ?s WHERE { ?s ex:other ?o } } ?s ex:year "1"',  # a sub-query
@@ -73,6 +75,71 @@ def test_groups_inside_optional_and_not_exists_are_ordered_too() -> None:
 def test_what_it_does_not_handle_is_left_exactly_as_written(where: str) -> None:
     query = PREFIXES + "SELECT * WHERE { " + where + " }"
     assert order_joins(query, _estimate) == query
+
+
+def test_a_sequence_path_is_written_as_its_steps_the_constant_end_first() -> None:
+    query = PREFIXES + (
+        "SELECT ?case ?name WHERE { ?case ex:handledBy/ex:partOf* <http://example.org/unit> ;"
+        " ex:name ?name . ?_thb_path1 ex:other ?case }"
+    )
+    planned = order_joins(query, _ends_estimate)
+    steps = [
+        "?_thb_path2 ex:partOf* <http://example.org/unit>",  # ?_thb_path1 is the query's own
+        "?case ex:handledBy ?_thb_path2",
+    ]
+    assert planned.index(steps[0]) < planned.index(steps[1]) < planned.index("?case ex:name")
+    assert "ex:handledBy/ex:partOf*" not in planned
+
+
+def test_inverse_and_optional_steps_are_kept_as_paths() -> None:
+    query = PREFIXES + "ASK { ?a ^ex:p/ex:q?/ex:r+ <http://example.org/x> }"
+    planned = order_joins(query, _ends_estimate)
+    assert "?a ^ex:p ?_thb_path1" in planned
+    assert "?_thb_path1 ex:q? ?_thb_path2" in planned
+    assert planned.index("?_thb_path2 ex:r+ <http://example.org/x>") < planned.index("?a ^ex:p")
+
+
+def test_paths_stay_whole_when_the_projection_is_a_star() -> None:
+    query = PREFIXES + 'SELECT * WHERE { ?s ex:a/ex:b ?o . ?s ex:year "1" }'
+    planned = order_joins(query, _estimate)
+    assert "?s ex:a/ex:b ?o" in planned and "_thb_path" not in planned
+    counted = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?s ex:a/ex:b <http://example.org/o> }"
+    assert "_thb_path" in order_joins(counted, _ends_estimate)
+
+
+def _ends_estimate(constants: Constants) -> int:
+    """Few matches where a pattern has a constant subject or object, many elsewhere."""
+    subject, _, obj = constants
+    return 2 if subject is not None or obj is not None else 100
+
+
+PATH_QUERIES = [
+    "SELECT ?x ?l WHERE { ?x org:subOrganizationOf*/rdfs:label ?l }",
+    "SELECT ?x ?y WHERE { ?x ^org:subOrganizationOf/org:subOrganizationOf? ?y }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s a/rdfs:subClassOf* ?c }",
+    "SELECT ?s ?c WHERE { ?s a/rdfs:subClassOf+ ?c . ?s rdfs:label ?l }",
+    "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a/rdfs:subClassOf* ?c } GROUP BY ?c",
+    "SELECT DISTINCT ?o WHERE { ?s prov:wasDerivedFrom/dct:title ?o }",
+    "ASK { ?s org:subOrganizationOf+/rdfs:label ?l }",
+    "CONSTRUCT { ?s ex:label ?l } WHERE { ?s org:subOrganizationOf/rdfs:label ?l }",
+]
+
+
+def test_split_paths_give_the_written_queries_answers(
+    france_oxigraph: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prologue = (
+        "PREFIX org: <http://www.w3.org/ns/org#>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n"
+        "PREFIX dct: <http://purl.org/dc/terms/>\nPREFIX ex: <http://example.org/>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    )
+    texts = [prologue + q for q in PATH_QUERIES]
+    assert all("_thb_path" in order_joins(t, france_oxigraph._matches) for t in texts)
+    planned = [_answers(france_oxigraph, t) for t in texts]
+    assert any(planned), "the path queries should find something in the France graph"
+    monkeypatch.setattr(oxigraph_module, "order_joins", lambda query, estimate: query)
+    for text, answer in zip(texts, planned, strict=True):
+        assert answer == _answers(france_oxigraph, text), text
 
 
 def test_base_and_unknown_prefixes_leave_the_query_alone() -> None:
