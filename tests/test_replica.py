@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from thb_graph.config import Settings, load_settings
+from thb_graph.errors import QueryTimeoutError
 from thb_graph.kg.load import build_store
 from thb_graph.kg.queries import load_examples
 from thb_graph.kg.store import open_store
@@ -104,16 +105,36 @@ def test_the_copy_answers_every_named_query_as_the_disk_does(
     assert compared == len(examples)
 
 
-def test_workers_are_forked_by_the_copy_not_by_this_process(
+def test_workers_are_threads_of_the_copy_not_processes_of_their_own(
     replicated: tuple[Store, Executor[QueryRequest, Answer]],
 ) -> None:
     store, pool = replicated
     _run(pool, "ASK { ?s ?p ?o }")
     replica = store.memory_replica()
     assert replica is not None and replica.pid() is not None
-    for pid in pool.worker_pids():
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        assert int(stat[1]) == replica.pid()  # the parent pid
+    assert pool.worker_pids() and set(pool.worker_pids()) == {replica.pid()}
+    threads = Path(f"/proc/{replica.pid()}/task")
+    assert len(list(threads.iterdir())) >= 2  # the control loop and a reader
+
+
+def test_a_query_over_time_stops_the_copy_and_the_next_is_answered(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    store, pool = replicated
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }")
+    replica = store.memory_replica()
+    assert replica is not None
+    first = replica.pid()
+    endless = QueryRequest(
+        query="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", accept=JSON
+    )
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError):
+        pool.run(endless, timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert first is not None and _gone_soon(first)  # the work really stopped
+    assert _count(pool) == 1  # a new copy, with the write
+    assert replica.pid() != first and replica.loads == 2
 
 
 def test_a_committed_write_is_seen_by_the_next_read(
@@ -161,11 +182,11 @@ def test_a_lost_copy_is_made_again_from_the_disk(
     assert _count(pool) == 1
     replica = store.memory_replica()
     assert replica is not None and replica.pid() is not None
-    os.kill(replica.pid(), signal.SIGKILL)  # type: ignore[arg-type]
-    for pid in pool.worker_pids():
-        os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while any(_alive(p) for p in pool.worker_pids()) and time.monotonic() < deadline:
+    lost = replica.pid()
+    assert lost is not None
+    os.kill(lost, signal.SIGKILL)
+    deadline = time.monotonic() + 10  # until every thread is gone (and with them its channels)
+    while Path(f"/proc/{lost}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _count(pool) == 1  # a new copy, with the write
     assert replica.loads == 2
@@ -194,3 +215,10 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/stat")
     return status.exists() and status.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _gone_soon(pid: int) -> bool:
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _alive(pid)

@@ -78,21 +78,21 @@ class AnswerInWorker:
 
 @dataclass(frozen=True)
 class AnswerReader:
-    """What a reader forked by the store's copy in memory runs (picklable: it travels to
+    """What a reader thread of the store's copy in memory runs (picklable: it travels to
     the replica process, ``kg.store.replica``)."""
 
     max_rows: int
 
     def __call__(self, conn: Connection, store: Store, owner_pid: int) -> None:
         """Answer the requests arriving on ``conn`` from ``store``."""
-        serve_jobs(conn, partial(answer, store, max_rows=self.max_rows), owner_pid)
+        serve_jobs(conn, partial(answer, store, max_rows=self.max_rows), owner_pid, in_thread=True)
 
 
 def query_pool(store: Store, *, workers: int, max_rows: int) -> Executor[QueryRequest, Answer]:
     """The pool of killable query processes over ``store``.
 
-    A store with a copy in memory has its workers forked by the process holding the copy
-    (they share it). A store another process can open is opened read-only by each worker,
+    A store with a copy in memory has its workers run as threads of the process holding the
+    copy (they share it). A store another process can open is opened read-only by each worker,
     started from a clean fork server (forking the threaded server could copy a lock some
     thread holds); a store in memory is shared with plain forks of this process.
     """

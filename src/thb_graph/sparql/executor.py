@@ -235,7 +235,7 @@ class Executor(Generic[J, R]):
                 worker.jobs += 1
                 self._idle.append(worker)
             else:
-                _kill(worker)
+                _kill(worker, stop_work=not healthy)
             self._cond.notify()
 
     def prestart(self) -> None:
@@ -289,10 +289,14 @@ class Executor(Generic[J, R]):
         return _Worker(pid=process.pid, conn=parent_end, generation=generation, process=process)
 
 
-def serve_jobs(conn: Connection, target: Callable[[Any], Any], owner_pid: int) -> None:
-    """The worker's loop: one job in, one ``(status, payload)`` out, until the owner is gone."""
-    for name in _RESET_SIGNALS:
-        signal.signal(getattr(signal, name), signal.SIG_DFL)
+def serve_jobs(
+    conn: Connection, target: Callable[[Any], Any], owner_pid: int, *, in_thread: bool = False
+) -> None:
+    """The worker's loop: one job in, one ``(status, payload)`` out, until the owner is gone
+    (``in_thread``: a reader thread of a replica, whose signals are its process's)."""
+    if not in_thread:
+        for name in _RESET_SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     while True:
         if not conn.poll(_PARENT_CHECK_S):
             if not _alive(owner_pid):
@@ -344,15 +348,19 @@ def _running(worker: _Worker) -> bool:
     return not worker.reaped
 
 
-def _kill(worker: _Worker) -> None:
+def _kill(worker: _Worker, *, stop_work: bool = False) -> None:
+    """Stop ``worker``. A reader thread of a replica only has its channel closed (it ends
+    by itself) unless its work must stop (a query over time): then the replica is killed,
+    its other queries answer 503, and the next request starts a new one."""
     if worker.process is not None:  # a child of the fork server: it reaps it
         worker.process.kill()
         worker.process.join(5)
         worker.conn.close()
         return
-    if worker.spawned:  # its parent, the replica, reaps it
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker.pid, signal.SIGKILL)
+    if worker.spawned:
+        if stop_work:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGKILL)
     elif not worker.reaped:
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.pid, signal.SIGKILL)
