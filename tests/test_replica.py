@@ -222,3 +222,42 @@ def _gone_soon(pid: int) -> bool:
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     return not _alive(pid)
+
+
+def test_a_query_stopped_with_another_ones_timeout_runs_again(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    """Reader threads share a process: stopping one query's work stops theirs too; those
+    run again in the time they have left instead of answering 503."""
+    import threading
+
+    _store, pool = replicated
+    total = int(
+        json.loads(_run(pool, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))["results"]["bindings"][
+            0
+        ]["n"]["value"]
+    )
+    pairs = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+    outcome: dict[str, object] = {}
+
+    def patient() -> None:
+        try:
+            outcome["body"] = pool.run(QueryRequest(query=pairs, accept=JSON), timeout=120).body
+        except Exception as e:  # the assertion below says what came back
+            outcome["error"] = e
+
+    thread = threading.Thread(target=patient)
+    thread.start()
+    time.sleep(0.2)  # the patient query is running
+    with pytest.raises(QueryTimeoutError):
+        pool.run(
+            QueryRequest(
+                query="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                accept=JSON,
+            ),
+            timeout=0.3,
+        )
+    thread.join(120)
+    assert "error" not in outcome, outcome.get("error")
+    body = json.loads(outcome["body"])  # type: ignore[arg-type]
+    assert int(body["results"]["bindings"][0]["n"]["value"]) == total * total

@@ -125,6 +125,7 @@ class Executor(Generic[J, R]):
         self._busy: set[_Worker] = set()
         self._starting = 0
         self._closed = False
+        self._stops = 0  # shared processes stopped for a job's timeout (see ``run``)
         self.owner_pid = os.getpid()
 
     @property
@@ -147,14 +148,26 @@ class Executor(Generic[J, R]):
 
         Raises QueryTimeoutError (also when no worker frees up in time, or at once when
         ``max_waiting`` queries already wait), WorkerLostError when the worker dies (the
-        next job gets a fresh one), or the domain error the target raised.
+        next job gets a fresh one), or the domain error the target raised. A job lost
+        because another job's timeout stopped the process they shared (reader threads of
+        a replica) runs again in the time it has left.
         """
         deadline = time.monotonic() + timeout
+        while True:
+            stops = self._stops
+            try:
+                return self._run_once(job, deadline, timeout)
+            except WorkerLostError:
+                if self._stops == stops or time.monotonic() >= deadline:
+                    raise
+
+    def _run_once(self, job: J, deadline: float, timeout: float) -> R:
         worker = self._acquire(deadline, timeout)
-        healthy = False
+        healthy = timed_out = False
         try:
             worker.conn.send(job)
             if not worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
+                timed_out = True
                 raise QueryTimeoutError(
                     f"the query was stopped after {timeout:g} s, the time limit of this "
                     "endpoint; simplify it or add a LIMIT"
@@ -167,7 +180,7 @@ class Executor(Generic[J, R]):
                 "memory); another one is started, try again"
             ) from e
         finally:
-            self._release(worker, healthy=healthy)
+            self._release(worker, healthy=healthy, timed_out=timed_out)
         if status == "ok":
             return payload  # type: ignore[no-any-return]
         raise payload
@@ -228,13 +241,15 @@ class Executor(Generic[J, R]):
             self._busy.add(worker)
         return worker
 
-    def _release(self, worker: _Worker, *, healthy: bool) -> None:
+    def _release(self, worker: _Worker, *, healthy: bool, timed_out: bool = False) -> None:
         with self._cond:
             self._busy.discard(worker)
             if healthy and not self._closed:
                 worker.jobs += 1
                 self._idle.append(worker)
             else:
+                if worker.spawned and timed_out:
+                    self._stops += 1
                 _kill(worker, stop_work=not healthy)
             self._cond.notify()
 
