@@ -8,13 +8,9 @@ on-disk store, in a dict for an in-memory one.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -23,7 +19,6 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node
 
 from thb_graph.errors import (
     BadRequestError,
@@ -34,6 +29,8 @@ from thb_graph.errors import (
 )
 from thb_graph.kg.store.base import QueryResult, Store, StoreOpener
 from thb_graph.kg.store.join_order import CAP, Constants, order_joins
+from thb_graph.kg.store.meta_file import MetaFile
+from thb_graph.kg.store.ox_results import to_query_result
 from thb_graph.kg.store.parallel_load import load_parts, parts_for, split_lines
 from thb_graph.kg.store.replica import MemoryReplica
 from thb_graph.kg.store.space import ensure_room, write_error
@@ -45,7 +42,6 @@ from thb_graph.kg.store.terms import (
     rdf_format,
     rdf_syntax_error,
     to_oxigraph,
-    to_rdflib,
 )
 
 log = logging.getLogger(__name__)
@@ -67,9 +63,7 @@ class OxigraphStore(Store):
         self.read_only = read_only
         self._prefixes = dict(prefixes or {})
         self._lock = threading.Lock()
-        self._memory_meta: dict[str, Any] = {}
-        self._meta_signature: tuple[int, int, int] | None = None
-        self._meta_text = ""
+        self._meta = MetaFile(self.path)
         self._unrecorded = 0  # writes committed whose count could not be written (full disk)
         self._replica: MemoryReplica | None = None
         self._served_version = ""
@@ -160,7 +154,7 @@ class OxigraphStore(Store):
                 if planned == query:
                     raise
                 result = self._store.query(query, **options)  # the error where it was written
-            return _to_query_result(result, max_rows)
+            return to_query_result(result, max_rows)
         except SyntaxError as e:
             raise query_syntax_error(e) from e
         except OSError as e:
@@ -351,39 +345,13 @@ class OxigraphStore(Store):
     @property
     def meta_path(self) -> Path | None:
         """The JSON file beside an on-disk store holding its metadata."""
-        return None if self.path is None else self.path.with_name(self.path.name + ".meta.json")
+        return self._meta.path
 
     def _read_all_meta(self) -> dict[str, Any]:
-        path = self.meta_path
-        if path is None:
-            return self._memory_meta
-        try:
-            stat = path.stat()
-            # the file is replaced whole on every write: unchanged identity, unchanged text
-            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-            if signature != self._meta_signature:
-                self._meta_text = path.read_text(encoding="utf-8")
-                self._meta_signature = signature
-            return dict(json.loads(self._meta_text))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as e:
-            raise StoreError(f"cannot read the store metadata {path}: {e}") from e
+        return self._meta.read()
 
     def _write_all_meta(self, meta: dict[str, Any]) -> None:
-        path = self.meta_path
-        if path is None:
-            self._memory_meta = meta
-            return
-        fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(meta, fh, indent=2, sort_keys=True)
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        self._meta.write(meta)
 
     def read_meta(self, key: str) -> str | None:
         """A stored metadata value."""
@@ -468,42 +436,6 @@ def _first_syntax_error(data: bytes, fmt: ox.RdfFormat) -> SyntaxError | None:
 
 def _bytes(data: bytes | None) -> bytes:
     return data or b""
-
-
-def _to_query_result(result: Any, max_rows: int | None) -> QueryResult:
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        return _graph_result(result, max_rows)
-    variables = tuple(v.value for v in result.variables)
-    width = len(variables)
-    rows: list[tuple[Node | None, ...]] = []
-    truncated = False
-    for solution in result:
-        if max_rows is not None and len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append(
-            tuple(None if (term := solution[i]) is None else to_rdflib(term) for i in range(width))
-        )
-    return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
-
-
-def _graph_result(result: Iterable[Any], max_rows: int | None) -> QueryResult:
-    """The distinct triples of a CONSTRUCT/DESCRIBE, read until ``max_rows`` of them are kept
-    (the rest is never converted; ``truncated`` says there was more)."""
-    seen: dict[Any, None] = {}
-    for triple in result:
-        if triple in seen:
-            continue
-        if max_rows is not None and len(seen) >= max_rows:
-            return QueryResult(kind="graph", triples=_triples(seen), truncated=True)
-        seen[triple] = None
-    return QueryResult(kind="graph", triples=_triples(seen))
-
-
-def _triples(result: Iterable[Any]) -> list[Any]:
-    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
 
 
 @dataclass(frozen=True)
