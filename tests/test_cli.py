@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -244,7 +245,7 @@ def test_unexpected_error_exits_3(run, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "run_stats", boom)
+    monkeypatch.setattr(cli.commands, "run_stats", boom)
     result = run("stats")
     assert result.exit_code == 3
     assert "internal error: RuntimeError: disk on fire" in result.stderr
@@ -277,7 +278,7 @@ def test_a_setting_flag_reaches_the_settings() -> None:
     seen = {}
 
     @cli.main.command("probe-settings")
-    @cli.click.pass_context
+    @click.pass_context
     def probe(ctx) -> None:  # type: ignore[no-untyped-def]
         seen["settings"] = cli.settings_of(ctx)
 
@@ -296,7 +297,7 @@ def test_setting_flags_are_taken_after_the_command_too() -> None:
     seen = {}
 
     @cli.main.command("probe-after")
-    @cli.click.pass_context
+    @click.pass_context
     def probe(ctx) -> None:  # type: ignore[no-untyped-def]
         seen["settings"] = cli.settings_of(ctx)
 
