@@ -70,26 +70,7 @@ def _same_as_pyshacl(data: Graph, shapes: Graph, ontology: Graph, **kw: object) 
     return _results(got)
 
 
-#: Fixtures of shapes the two engines cannot yet both run: one uses VALUES inside a SPARQL
-#: constraint (pyshacl refuses it), one a query the compiled engine writes wrongly.
-ENGINE_GAPS = {"part-marked-total", "tension-with-unsourced-side"}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            c,
-            marks=pytest.mark.xfail(
-                strict=True, reason="a shape the compiled engine and pyshacl do not both run"
-            ),
-        )
-        if c.stem in ENGINE_GAPS
-        else c
-        for c in CASES
-    ],
-    ids=[c.stem for c in CASES],
-)
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_each_shapes_fixture_gives_pyshacl_results(
     case: Path, shapes: Graph, ontology: Graph
 ) -> None:

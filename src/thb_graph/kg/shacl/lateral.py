@@ -14,6 +14,8 @@ import re
 #: Keywords after which a group is not a bare group (and must be left alone).
 _KEYWORDS = {"OPTIONAL", "EXISTS", "MINUS", "UNION", "LATERAL", "GRAPH", "SERVICE", "SILENT"}
 _VALUES = re.compile(r"VALUES\s*(\([^)]*\)|[?$]\w+)\s*$", re.I)
+#: A keyword just before a brace, whatever precedes it (``IF(EXISTS {`` included).
+_AFTER_KEYWORD = re.compile(r"(?<![\w:?$])(" + "|".join(sorted(_KEYWORDS)) + r")\s*$", re.I)
 
 
 def lateral_joins(query: str) -> str:
@@ -70,7 +72,7 @@ def _bare(query: str, brace: int) -> bool:
     if not words:
         return False
     last = words[-1]
-    if last.upper() in _KEYWORDS or _VALUES.search(query[:brace]):
+    if _AFTER_KEYWORD.search(query[:brace]) or _VALUES.search(query[:brace]):
         return False
     if last[-1] in ".{}" or last.endswith(")"):
         return True
