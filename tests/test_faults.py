@@ -23,6 +23,7 @@ import requests
 from conftest import LiveServer, launch_server, require_part
 from test_crash_safety import (
     ACTORS,
+    AUTH,
     IRIS,
     JSON,
     TOKEN,
@@ -361,13 +362,25 @@ def test_a_write_the_engine_cannot_finish_for_want_of_space_keeps_nothing(
 # ---- the worker planning a write killed mid-write ------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="writes now plan in under a second, so the kill after 1.5 s may come after the "
-    "write is done; the test needs a write that is slow on purpose",
-)
+#: Units in the write that is killed: enough to keep its planning busy for seconds.
+BIG_WRITE_UNITS = 40_000
+
+
+def big_insert(prefix: str, count: int) -> str:
+    """One INSERT DATA of ``count`` units: a write that is slow on purpose."""
+    body = " ".join(
+        f"<{UNIT}{prefix}{n}> a thb:LawEnforcementUnit ; skos:prefLabel '{prefix}{n}'@en ."
+        for n in range(count)
+    )
+    return (
+        "PREFIX thb: <https://w3id.org/thb-graph/ontology#>\n"
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        f"INSERT DATA {{ GRAPH <{ACTORS}> {{ {body} }} }}"
+    )
+
+
 def test_a_write_worker_killed_mid_write_answers_503_and_changes_nothing(tmp_path: Path) -> None:
-    """Over the France graph, where staging, validating and inferring a write takes
+    """A write large enough to keep its planning (staging, validating, inferring) busy for
     seconds: the worker doing it is killed, the write answers 503 and changes nothing, and
     the next write is taken."""
     require_part(Path("/proc/self/stat").exists(), "finding the write worker needs Linux /proc")
@@ -377,18 +390,24 @@ def test_a_write_worker_killed_mid_write_answers_503_and_changes_nothing(tmp_pat
         THB_GRAPH_WRITE_TOKEN=TOKEN,
         THB_GRAPH_WORKERS="1",
         THB_GRAPH_LOG_LEVEL="WARNING",
+        THB_GRAPH_MAX_QUERY_BYTES=str(16 * 1024 * 1024),
+        THB_GRAPH_MAX_BODY_BYTES=str(32 * 1024 * 1024),
+        THB_GRAPH_WRITE_TIMEOUT_S="300",
     )
     server = launch_server(env, tmp_path / "server.log", timeout=300, new_session=True)
     try:
         answers: list[tuple[int, str]] = []
+        update = big_insert("killed-", BIG_WRITE_UNITS)
 
         def write_one(answers: list[tuple[int, str]] = answers) -> None:
-            answer = write(server, "killed-write")
+            answer = requests.post(
+                server.url + "/sparql/update", data={"update": update}, headers=AUTH, timeout=300
+            )
             answers.append((answer.status_code, answer.text))
 
         thread = threading.Thread(target=write_one)
         thread.start()
-        time.sleep(1.5)  # the snapshot is taken and the worker is at work
+        time.sleep(1.5)  # the update is received and its planning is at work
         victim = busiest_leaf(server.process.pid)
         os.kill(victim, signal.SIGKILL)
         thread.join(120)
