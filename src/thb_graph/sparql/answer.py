@@ -59,7 +59,7 @@ def answer(store: Store, request: QueryRequest, *, max_rows: int) -> Answer:
         check_query(request.query, full=True)
         raise
     body = results.serialise(result, negotiate.canonical(media_type, checked.kind), cap=max_rows)
-    count = len(result.triples) if result.kind == "graph" else len(result.rows)
+    count = len(result.triples) if result.kind == "graph" else result.row_count()
     return Answer(body, media_type, result.kind, result.truncated, count)
 
 

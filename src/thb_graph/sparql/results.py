@@ -72,10 +72,12 @@ def to_json(result: QueryResult, cap: int | None = None) -> bytes:
     else:
         head["vars"] = list(result.variables)
         names = result.variables
-        bindings = [
-            {n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None}
-            for row in result.rows
-        ]
+        bindings = result.json_bindings()
+        if bindings is None:
+            bindings = [
+                {n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None}
+                for row in result.rows
+            ]
         body = {"head": head, "results": {"bindings": bindings}}
     if result.truncated:
         head["link"] = [truncation_link(cap)]

@@ -38,6 +38,15 @@ class QueryResult:
     triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
     truncated: bool = False
 
+    def row_count(self) -> int:
+        """How many rows (of a SELECT)."""
+        return len(self.rows)
+
+    def json_bindings(self) -> list[dict[str, dict[str, str]]] | None:
+        """The rows in the form of SPARQL JSON results, when the backend writes them faster
+        than from rdflib terms (None: write them from ``rows``)."""
+        return None
+
     def dicts(self) -> list[dict[str, Node]]:
         """Rows as dicts (unbound variables left out), handy for Python callers."""
         return [
