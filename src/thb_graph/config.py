@@ -93,7 +93,9 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8000, "Port the server listens on.")
     workers: int = _setting(
-        2, "Query worker processes of the server (each runs one query at a time, killable)."
+        2,
+        "Query workers of the server (each runs one query at a time and is stopped at the "
+        "time limit).",
     )
     query_timeout_s: float = _setting(
         10.0, "Seconds a query may run before it is stopped and answered with 503."
