@@ -261,3 +261,37 @@ def test_a_query_stopped_with_another_ones_timeout_runs_again(
     assert "error" not in outcome, outcome.get("error")
     body = json.loads(outcome["body"])  # type: ignore[arg-type]
     assert int(body["results"]["bindings"][0]["n"]["value"]) == total * total
+
+
+def test_queries_sent_while_the_copy_is_stopped_are_answered(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    """A query that takes an idle reader of a copy being killed for another query's
+    timeout runs again on the next copy: clients around a timeout never see a 503."""
+    import threading
+
+    _store, pool = replicated
+    errors: list[Exception] = []
+    answered = 0
+    stop = time.monotonic() + 3.0
+
+    def steady() -> None:
+        nonlocal answered
+        while time.monotonic() < stop:
+            try:
+                pool.run(QueryRequest(query="ASK { ?s ?p ?o }", accept=JSON), timeout=30)
+                answered += 1
+            except Exception as e:  # the assertion below says what came back
+                errors.append(e)
+
+    clients = [threading.Thread(target=steady) for _ in range(3)]
+    for client in clients:
+        client.start()
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    for _ in range(3):
+        with pytest.raises(QueryTimeoutError):
+            pool.run(QueryRequest(query=endless, accept=JSON), timeout=0.3)
+    for client in clients:
+        client.join(60)
+    assert errors == []
+    assert answered > 3

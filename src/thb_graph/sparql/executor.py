@@ -44,6 +44,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import Pipe, get_context
@@ -125,7 +126,8 @@ class Executor(Generic[J, R]):
         self._busy: set[_Worker] = set()
         self._starting = 0
         self._closed = False
-        self._stops = 0  # shared processes stopped for a job's timeout (see ``run``)
+        # replicas killed for a job's timeout: their other jobs run again (see ``run``)
+        self._stopped: deque[int] = deque(maxlen=64)
         self.owner_pid = os.getpid()
 
     @property
@@ -154,12 +156,11 @@ class Executor(Generic[J, R]):
         """
         deadline = time.monotonic() + timeout
         while True:
-            stops = self._stops
             try:
                 return self._run_once(job, deadline, timeout)
-            except WorkerLostError:
-                if self._stops == stops or time.monotonic() >= deadline:
-                    raise
+            except _SharedStop as e:
+                if time.monotonic() >= deadline:
+                    raise WorkerLostError(str(e)) from e
 
     def _run_once(self, job: J, deadline: float, timeout: float) -> R:
         worker = self._acquire(deadline, timeout)
@@ -175,7 +176,10 @@ class Executor(Generic[J, R]):
             status, payload = worker.conn.recv()
             healthy = True
         except (EOFError, OSError) as e:
-            raise WorkerLostError(
+            with self._cond:  # the killer records the pid before the kill (``_release``)
+                shared_stop = worker.spawned and worker.pid in self._stopped
+            lost = _SharedStop if shared_stop else WorkerLostError
+            raise lost(
                 "the worker process running it stopped unexpectedly (killed, or out of "
                 "memory); another one is started, try again"
             ) from e
@@ -249,7 +253,7 @@ class Executor(Generic[J, R]):
                 self._idle.append(worker)
             else:
                 if worker.spawned and timed_out:
-                    self._stops += 1
+                    self._stopped.append(worker.pid)
                 _kill(worker, stop_work=not healthy)
             self._cond.notify()
 
@@ -302,6 +306,10 @@ class Executor(Generic[J, R]):
         if process.pid is None:
             raise StoreError("the fork server did not start a query worker")
         return _Worker(pid=process.pid, conn=parent_end, generation=generation, process=process)
+
+
+class _SharedStop(Exception):
+    """A job lost because another job's timeout killed the replica they shared."""
 
 
 def serve_jobs(
