@@ -8,10 +8,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import thb_graph.web.endpoint as endpoint
 from thb_graph.config import Settings
 from thb_graph.errors import StoreUnavailableError
 from thb_graph.kg.store.base import Store
+from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.protocol import QueryRequest
 from thb_graph.web import create_app
 
 ORGS = "SELECT (COUNT(?o) AS ?n) WHERE { ?o a <http://www.w3.org/ns/org#Organization> }"
@@ -24,15 +25,17 @@ NEW_ORG = (
 
 @pytest.fixture
 def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The queries the endpoint view itself ran (not replayed)."""
+    """The queries a query worker ran (not replayed), whether Flask or ``web.direct``
+    handed them over."""
     seen: list[str] = []
-    original = endpoint._run
+    original = Executor.run
 
-    def counting(query_request):  # type: ignore[no-untyped-def]
-        seen.append(query_request.query)
-        return original(query_request)
+    def counting(self, job, timeout):  # type: ignore[no-untyped-def]
+        if isinstance(job, QueryRequest):
+            seen.append(job.query)
+        return original(self, job, timeout)
 
-    monkeypatch.setattr(endpoint, "_run", counting)
+    monkeypatch.setattr(Executor, "run", counting)
     return seen
 
 
@@ -87,7 +90,7 @@ def test_conditional_and_head_requests_go_to_flask(client: FlaskClient, runs: li
     assert revalidated.status_code == 304
     head = client.head("/sparql", query_string={"query": ORGS}, headers=JSON)
     assert head.status_code == 200 and head.data == b""
-    assert len(runs) == 3
+    assert len(runs) == 2  # the first GET and the HEAD; the 304 runs nothing
 
 
 def test_errors_are_never_replayed(client: FlaskClient, runs: list[str]) -> None:
@@ -115,3 +118,89 @@ def test_an_unreachable_store_is_the_endpoints_error_not_a_crash(
     response = app.test_client().post("/sparql", data={"query": ORGS}, headers=JSON)
     assert response.status_code == 502
     assert "did not answer" in response.get_json()["error"]
+
+
+REQUESTS = [
+    ("GET", {"query_string": {"query": ORGS}, "headers": JSON}),
+    ("GET", {"query_string": {"query": ORGS}, "headers": {"Accept": "text/csv"}}),
+    ("GET", {"query_string": {"query": ORGS, "format": "tsv"}}),
+    ("POST", {"data": {"query": ORGS}, "headers": {"Accept": "application/sparql-results+xml"}}),
+    (
+        "POST",
+        {
+            "data": ORGS,
+            "headers": {"Content-Type": "application/sparql-query", **JSON},
+        },
+    ),
+    (
+        "POST",
+        {
+            "data": {"query": "CONSTRUCT { ?o a ?t } WHERE { ?o a ?t } LIMIT 3"},
+            "headers": {"Accept": "text/turtle"},
+        },
+    ),
+]
+
+
+def _comparable(response) -> tuple[int, dict[str, str], bytes]:  # type: ignore[no-untyped-def]
+    headers = {k: v for k, v in response.headers.items() if k not in ("Date", "Server")}
+    return response.status_code, headers, response.data
+
+
+@pytest.mark.parametrize(("method", "kwargs"), REQUESTS)
+def test_a_first_answer_given_before_flask_is_the_one_flask_gives(
+    settings: Settings, store: Store, runs: list[str], method: str, kwargs: dict[str, object]
+) -> None:
+    """Once Flask has answered one query, the next new ones are answered before it
+    (``web.direct``), with the same status, headers and body as Flask's own answer."""
+    warm = "ASK { ?s ?p ?o }"
+    by_flask = create_app(settings, store)
+    by_direct = create_app(settings, store)
+    try:
+        flask_client, direct_client = by_flask.test_client(), by_direct.test_client()
+        expected = flask_client.open("/sparql", method=method, **kwargs)  # type: ignore[arg-type]
+        direct_client.get("/sparql", query_string={"query": warm}, headers=JSON)
+        direct_client.post("/sparql", data={"query": warm}, headers=JSON)
+        handed = by_direct.view_functions["endpoint.sparql"]
+        by_direct.view_functions["endpoint.sparql"] = _never_called
+        got = direct_client.open("/sparql", method=method, **kwargs)  # type: ignore[arg-type]
+        by_direct.view_functions["endpoint.sparql"] = handed
+    finally:
+        by_flask.extensions["thb_graph"].close()
+        by_direct.extensions["thb_graph"].close()
+    assert expected.status_code == 200
+    assert _comparable(got) == _comparable(expected)
+
+
+def _never_called() -> None:
+    raise AssertionError("the request reached Flask's view")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ",  # refused when the request is read
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",  # stopped
+    ],
+)
+def test_a_query_failing_before_flask_gets_flask_s_error_and_runs_once(
+    settings: Settings, store: Store, runs: list[str], query: str
+) -> None:
+    settings = settings.replace(query_timeout_s=0.5)
+    by_flask = create_app(settings, store)
+    try:
+        expected = by_flask.test_client().post("/sparql", data={"query": query}, headers=JSON)
+    finally:
+        by_flask.extensions["thb_graph"].close()
+    flask_runs = len(runs)
+    by_direct = create_app(settings, store)
+    try:
+        client = by_direct.test_client()
+        client.post("/sparql", data={"query": ORGS}, headers=JSON)
+        before = len(runs)
+        got = client.post("/sparql", data={"query": query}, headers=JSON)
+    finally:
+        by_direct.extensions["thb_graph"].close()
+    assert expected.status_code in (400, 503)  # malformed; over the time limit
+    assert _comparable(got) == _comparable(expected)
+    assert len(runs) - before == flask_runs

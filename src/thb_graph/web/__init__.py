@@ -17,6 +17,7 @@ from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.web import http, releases
 from thb_graph.web.app_state import AppState, state
+from thb_graph.web.direct import DirectAnswers
 from thb_graph.web.errors import register_error_handlers
 from thb_graph.web.pages import template_context
 from thb_graph.web.replay import AnswerReplay
@@ -50,8 +51,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app_state = AppState(settings=settings, store=store, iris=Iris(settings.base_iri))
     app.extensions["thb_graph"] = app_state
     register_error_handlers(app)
+    direct = DirectAnswers(
+        lambda request: app_state.queries().run(request, settings.query_timeout_s),
+        max_query_bytes=settings.max_query_bytes,
+        max_age_s=http.MAX_AGE_S,
+    )
     replay = AnswerReplay(
-        app.wsgi_app, app_state.answers, store, max_body_bytes=settings.max_body_bytes
+        app.wsgi_app,
+        app_state.answers,
+        store,
+        max_body_bytes=settings.max_body_bytes,
+        direct=direct,
     )
     # after_request hooks run last-registered first: the answer is kept once it is final
     app.after_request(replay.keep)

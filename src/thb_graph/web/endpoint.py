@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Graph, URIRef
 
+from thb_graph.errors import ThbGraphError
 from thb_graph.kg.queries import load_examples
 from thb_graph.namespaces import PREFIXES, SD
 from thb_graph.pages.answers import plain_title
@@ -21,6 +22,7 @@ from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
 from thb_graph.web import http, i18n, meta, pages, releases
 from thb_graph.web.app_state import state
+from thb_graph.web.direct import ERROR_ENVIRON
 from thb_graph.web.replay import CACHE_HEADER, answer_key_of_request, mark_answer_reusable
 
 bp = Blueprint("endpoint", __name__)
@@ -60,6 +62,9 @@ def sparql() -> Response:
 
 
 def _run(query_request: QueryRequest) -> Response:
+    failed = request.environ.get(ERROR_ENVIRON)
+    if isinstance(failed, ThbGraphError):  # run before Flask (``web.direct``): not again
+        raise failed
     st = state()
     key = answer_key_of_request()
     tag = etag_of(key) if key is not None else None
@@ -69,7 +74,7 @@ def _run(query_request: QueryRequest) -> Response:
             return http.allow_reads_from_anywhere(held)
     result = st.queries().run(query_request, st.settings.query_timeout_s)
     mark_answer_reusable()
-    response = Response(result.body, content_type=_content_type(result.media_type))
+    response = Response(result.body, content_type=http.content_type_of(result.media_type))
     response.headers[CACHE_HEADER] = "miss"
     response.headers["X-THB-Truncated"] = "true" if result.truncated else "false"
     response.headers["X-THB-Result-Count"] = str(result.count)
@@ -131,7 +136,3 @@ def _service_description() -> Response:
         return graph
 
     return meta.rdf_answer(f"service {served.version}", build)
-
-
-def _content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type

@@ -28,6 +28,11 @@ EXPOSED = "ETag, Content-Length, X-THB-Truncated, X-THB-Result-Count, X-THB-Cach
 MAX_AGE_S = 60
 
 
+def content_type_of(media_type: str) -> str:
+    """The Content-Type of an answer in ``media_type`` (text in UTF-8, said so)."""
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
 def start_timer() -> None:
     """Remember when the request started (``before_app_request``)."""
     g.thb_started = time.perf_counter()

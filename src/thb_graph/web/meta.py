@@ -38,7 +38,7 @@ def rdf_answer(kind_key: str, build: Callable[[], Graph]) -> Response:
     body = results.serialise(
         QueryResult(kind="graph", triples=list(graph)), negotiate.canonical(media_type, "graph")
     )
-    response = Response(body, content_type=_content_type(media_type))
+    response = Response(body, content_type=http.content_type_of(media_type))
     http.cacheable(response, tag)
     return http.allow_reads_from_anywhere(response)
 
@@ -85,7 +85,3 @@ def health() -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type

@@ -28,6 +28,7 @@ from flask import Response, g, request
 from thb_graph.errors import ThbGraphError
 from thb_graph.kg.store.base import Store
 from thb_graph.sparql.cache import AnswerCache, StoredAnswer, answer_key
+from thb_graph.web.direct import DirectAnswers
 
 log = logging.getLogger("thb_graph.access")
 
@@ -45,12 +46,19 @@ class AnswerReplay:
     """WSGI middleware around the Flask app: see the module docstring."""
 
     def __init__(
-        self, app: WsgiApp, answers: AnswerCache, store: Store, *, max_body_bytes: int
+        self,
+        app: WsgiApp,
+        answers: AnswerCache,
+        store: Store,
+        *,
+        max_body_bytes: int,
+        direct: DirectAnswers | None = None,
     ) -> None:
         self.app = app
         self.answers = answers
         self.store = store
         self.max_body_bytes = max_body_bytes
+        self.direct = direct
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """Answer from the cache when the request's answer is there, else through the app."""
@@ -61,12 +69,22 @@ class AnswerReplay:
         if body:
             environ["wsgi.input"] = io.BytesIO(body)
         try:
-            key = answer_key(self.store.version(), _fields(environ), body)
+            version = self.store.version()
+            key = answer_key(version, _fields(environ), body)
         except ThbGraphError:  # the store is unreachable: Flask answers with the error
             return self.app(environ, start_response)
         environ[KEY_ENVIRON] = key
         if environ["REQUEST_METHOD"] in ("GET", "POST") and not _conditional(environ):
             found = self.answers.get(key)
+            if found is None and self.direct is not None:
+                direct = self.direct.answer(environ, body, key, version)
+                if direct is not None:
+                    headers, payload = direct
+                    found = _stored("200 OK", headers, payload)
+                    self.answers.put(key, found)
+                    start_response(found.status, headers)
+                    _log(environ, found.status, started, len(payload))
+                    return [payload]
             if found is not None:
                 start_response(found.status, list(found.headers))
                 _log(environ, found.status, started, len(found.body))
@@ -74,8 +92,12 @@ class AnswerReplay:
         return self.app(environ, start_response)
 
     def keep(self, response: Response) -> Response:
-        """Store a finished, reusable ``200`` answer (an app-wide hook that runs last)."""
-        return _keep(self.answers, response)
+        """Store a finished, reusable ``200`` answer (an app-wide hook that runs last), and
+        let ``direct`` learn the headers of its kind."""
+        stored = _keep(self.answers, response)
+        if stored is not None and self.direct is not None:
+            self.direct.learn(self.store.version(), request.method, list(stored.headers))
+        return response
 
     def _body_of(self, environ: dict[str, Any]) -> bytes | None:
         """The request body when the answer has a key (``b""`` for a GET), else None."""
@@ -104,7 +126,7 @@ def mark_answer_reusable() -> None:
     g.thb_answer_reusable = True
 
 
-def _keep(answers: AnswerCache, response: Response) -> Response:
+def _keep(answers: AnswerCache, response: Response) -> StoredAnswer | None:
     key = answer_key_of_request()
     if (
         key is None
@@ -114,13 +136,20 @@ def _keep(answers: AnswerCache, response: Response) -> Response:
         or _conditional(request.environ)
         or response.is_streamed
     ):
-        return response
+        return None
     body = response.get_data()
-    headers = [(n, "hit" if n == CACHE_HEADER else v) for n, v in response.headers.items()]
+    headers = list(response.headers.items())
     if not any(n.lower() == "content-length" for n, _ in headers):
         headers.append(("Content-Length", str(len(body))))
-    answers.put(key, StoredAnswer(response.status, tuple(headers), body))
-    return response
+    stored = _stored(response.status, headers, body)
+    answers.put(key, stored)
+    return stored
+
+
+def _stored(status: str, headers: list[tuple[str, str]], body: bytes) -> StoredAnswer:
+    """The answer as it is replayed: the same, marked as a cache hit."""
+    marked = tuple((n, "hit" if n == CACHE_HEADER else v) for n, v in headers)
+    return StoredAnswer(status, marked, body)
 
 
 def _fields(environ: dict[str, Any]) -> list[str]:
