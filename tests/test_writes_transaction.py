@@ -21,6 +21,7 @@ from thb_graph.errors import (
     QueryTimeoutError,
     ShapeViolationError,
     StoreError,
+    UnsupportedMediaTypeError,
 )
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store import open_store
@@ -313,3 +314,25 @@ def test_an_on_disk_store_locks_a_file_beside_it(tmp_path: Path, settings: Setti
         disk.close()
     memory = open_store(settings)
     assert lock_path_for(memory) is None
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> "),
+        update("LOAD <http://example.org/data.ttl>"),
+        WriteJob("post", "editor", graph=ACTORS, body=b"<a> <b> <c> .", media_type="text/html"),
+    ],
+    ids=["malformed", "load", "format"],
+)
+def test_a_bad_write_does_not_wait_behind_a_running_one(
+    settings: Settings, store: Store, job: WriteJob
+) -> None:
+    """A write that planning would refuse for its text or format is refused at once while
+    another write holds the lock, instead of when that one is done."""
+    writer = Writer(settings, store, timeout=30)
+    with exclusive(writer._thread_lock, None, 5):  # a write in progress
+        started = time.monotonic()
+        with pytest.raises((BadRequestError, QueryRejectedError, UnsupportedMediaTypeError)):
+            writer.write(job)
+        assert time.monotonic() - started < 2

@@ -27,10 +27,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from thb_graph.config import Settings
-from thb_graph.errors import QueryTimeoutError, StoreError
+from thb_graph.errors import QueryTimeoutError, StoreError, TooLargeError
 from thb_graph.kg.store.base import Store
 from thb_graph.kg.store.lock import exclusive, lock_path_for
 from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.guard import check_update
 from thb_graph.writes.commit import commit, commit_text
 from thb_graph.writes.plan import (
     OPERATION_NAMES,
@@ -44,6 +45,7 @@ from thb_graph.writes.plan import (
     plan_write,
     rejection_error,
 )
+from thb_graph.writes.upload import upload_format
 
 __all__ = [
     "OPERATION_NAMES",
@@ -92,9 +94,13 @@ class Writer:
         self._plan: Planner = isolate(planner) if isolate else planner
         self._thread_lock = threading.Lock()
         self.lock_path = lock_path_for(store)
+        self._base = settings.base_iri
+        self._max_bytes = settings.max_body_bytes
 
     def write(self, job: WriteJob) -> WriteOutcome:
         """Plan and commit ``job``; ShapeViolationError (with the report) when refused."""
+        if self._thread_lock.locked():
+            self._refuse_malformed(job)
         with exclusive(self._thread_lock, self.lock_path, self.timeout):
             try:
                 snapshot = self.store.dump("application/n-quads")
@@ -106,6 +112,22 @@ class Writer:
             if result.commit:
                 commit(self.store, result.commit)
             return WriteOutcome(plan=result, version=self.store.version())
+
+    def _refuse_malformed(self, job: WriteJob) -> None:
+        """While another write holds the lock, refuse at once what planning would refuse
+        after it: a malformed update (parsed in Python, which a bad text cannot crash), an
+        upload of a format not taken or over the size limit (not parsed here: the native
+        parser runs only in the planning worker). Planning reads them again, so this is only
+        done when there is a wait to spare."""
+        if job.operation == "update":
+            check_update(job.update, base=self._base)
+        elif job.operation in ("put", "post"):
+            for _, body, media_type in job.parts or (("", job.body, job.media_type),):
+                upload_format(media_type)
+                if len(body) > self._max_bytes:
+                    raise TooLargeError(
+                        f"the upload is {len(body)} bytes, more than the limit of {self._max_bytes}"
+                    )
 
     def close(self) -> None:
         """Stop the worker that plans writes, if there is one."""
