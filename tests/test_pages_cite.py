@@ -21,6 +21,13 @@ DESCRIBED = b"""
 <https://w3id.org/thb-graph/id/status/a> thb:asOf "2012"^^xsd:gYear .
 <https://w3id.org/thb-graph/id/status/b> thb:asOf "2013-01-03"^^xsd:date .
 """
+#: As the France graph states it: a period with its year.
+AS_OF_A_PERIOD = b"""
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix thb: <https://w3id.org/thb-graph/ontology#> .
+<https://w3id.org/thb-graph/id/status/c> thb:asOf <https://w3id.org/thb-graph/id/period/p> .
+<https://w3id.org/thb-graph/id/period/p> thb:year "2014"^^xsd:gYear .
+"""
 
 
 @pytest.fixture
@@ -38,6 +45,17 @@ def test_dataset_info_reads_title_version_licence_and_latest_as_of(memory):
     assert info.licence_name == "CC BY 4.0"
     assert info.facts_until == "2013"
     assert info.issued is None  # the data give no release date: nothing is invented
+
+
+def test_as_of_a_period_counts_with_the_period_s_year(memory):
+    memory.load(DESCRIBED, "text/turtle", "https://w3id.org/thb-graph/graph/data")
+    memory.load(AS_OF_A_PERIOD, "text/turtle", "https://w3id.org/thb-graph/graph/data")
+    assert dataset_info(memory, THB, "fallback").facts_until == "2014"
+
+
+def test_the_france_graph_is_dated_by_the_profile_s_year(france):
+    """The real data state "as of" with periods: the site says up to 2013, never "?"."""
+    assert dataset_info(france, THB, "fallback").facts_until == "2013"
 
 
 def test_dataset_info_of_an_empty_store_knows_nothing(memory):

@@ -27,7 +27,8 @@ SELECT ?dataset ?title ?licence ?ontoLicence ?version ?issued ?asOf WHERE {
     OPTIONAL { ?dataset dct:license ?licence } OPTIONAL { ?dataset dct:issued ?issued } }
   UNION { ?onto a owl:Ontology . OPTIONAL { ?onto owl:versionInfo ?version }
     OPTIONAL { ?onto dct:license ?ontoLicence } }
-  UNION { [] thb:asOf ?asOf }
+  UNION { [] thb:asOf ?stated . OPTIONAL { ?stated thb:year ?year }
+          BIND (COALESCE(?year, ?stated) AS ?asOf) }
 }
 """
 
