@@ -87,6 +87,20 @@ def test_page_fits_the_screen_cites_and_passes_axe(open_page, kind: str, size: s
     assert page.thb_errors == []
 
 
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_page_in_french_fits_a_phone(open_page, kind: str) -> None:
+    """French labels are longer (the search button, headings): the same pages under
+    ``?lang=fr`` stay within 390 px too."""
+    path, ready = PAGE_TYPES[kind]
+    path += ("&" if "?" in path else "?") + "lang=fr"
+    page = open_page(path, WIDTHS["phone"], ready)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= WIDTHS["phone"], f"{path} is {overflow} px wide at 390 px"
+    assert page.thb_errors == []
+
+
 def test_chart_shows_every_value_on_a_phone(open_page) -> None:
     page = open_page(PAGE_TYPES["chart"][0], 390, "svg[role=img]")
     chart = page.locator("svg[role=img]").first
