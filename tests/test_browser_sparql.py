@@ -95,3 +95,51 @@ def test_result_iris_of_unsafe_schemes_are_text_not_links(page, live_server: Liv
     local = ".yasr a[href*='/resource?iri=https%3A%2F%2Fexample.org%2Fok']"
     assert page.locator(local).count() == 1
     assert page.thb_errors == []
+
+
+def test_numeric_results_are_offered_as_a_chart_that_fits_a_phone(
+    browser, live_server: LiveServer
+) -> None:  # type: ignore[no-untyped-def]
+    query = (
+        "SELECT ?place ?victims WHERE { VALUES (?place ?victims) "
+        '{ ("Africa" 172) ("Eastern Europe" 159) ("Asia" 58) } }'
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{live_server.url}/sparql?lang=fr&query={quote(query)}")
+        page.wait_for_selector(".yasqe .CodeMirror")
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr table.dataTable tbody tr", timeout=20000)
+        chart = page.locator(".yasr .select_chart")
+        assert chart.count() == 1 and "Graphique" in (chart.text_content() or "")
+        chart.click()
+        page.wait_for_selector(".result-chart li")
+        rows = page.locator(".result-chart li")
+        assert rows.count() == 3
+        assert rows.nth(0).locator(".chart-label").inner_text() == "Africa"
+        assert rows.nth(0).locator(".chart-value").inner_text() == "172"
+        widths = page.evaluate(
+            "Array.from(document.querySelectorAll('.result-chart .chart-bar'), "
+            "b => b.getBoundingClientRect().width / b.parentElement.getBoundingClientRect().width)"
+        )
+        assert widths[0] == pytest.approx(1.0, abs=0.01)
+        assert widths[2] == pytest.approx(58 / 172, abs=0.02)
+        for value in page.locator(".result-chart .chart-value").all():
+            box = value.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390, "every value is visible"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "sparql-chart-390.png"), full_page=True)
+        # a result with no number in every row is not offered as a chart
+        page.goto(f"{live_server.url}/sparql?query={quote('SELECT ?s WHERE { ?s ?p ?o } LIMIT 3')}")
+        page.wait_for_selector(".yasqe .CodeMirror")
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr table.dataTable tbody tr", timeout=20000)
+        classes = page.locator(".yasr .select_chart").get_attribute("class") or ""
+        assert "disabled" in classes.split()
+    finally:
+        context.close()
+    assert errors == []

@@ -102,7 +102,7 @@ def editor(query: str | None) -> Response:
         "lang": pages.language().lang,
         "strings": {
             key: i18n.translate(f"editor_{key}", pages.language().lang)
-            for key in ("rows_per_page", "endpoint", "query", "filter", "at_line")
+            for key in ("rows_per_page", "endpoint", "query", "filter", "at_line", "chart")
         },
         "examples": [
             {"name": e.name, "title": e.title, "description": e.description, "query": e.query}

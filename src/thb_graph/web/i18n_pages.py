@@ -116,6 +116,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "editor_query": ("SPARQL query", "Requête SPARQL"),
     "editor_filter": ("Filter the results", "Filtrer les résultats"),
     "editor_at_line": ("At line {line}, column {column}.", "Ligne {line}, colonne {column}."),
+    "editor_chart": ("Chart", "Graphique"),
     "facets": ("Filter", "Filtrer"),
     "facet_year": ("Year", "Année"),
     "facet_place": ("Place", "Lieu"),

@@ -7,6 +7,7 @@
   config.examples.forEach(function (example) { byName[example.name] = example; });
 
   readableCells(YasguiClass, config);
+  registerChart(YasguiClass, config);
 
   var yasgui = new YasguiClass(document.getElementById("yasgui"), {
     requestConfig: {
@@ -106,6 +107,84 @@
       }
       return "<div>" + span.outerHTML + "</div>";
     };
+  }
+
+  /* A chart of the results: one bar per row for the first numeric column, named by the first
+     other column; offered only when every row has a number there (at most 200 rows). Bars are
+     sized in per cent with their value written beside them, so a phone shows them all. */
+  function registerChart(Yasgui, cfg) {
+    var Yasr = Yasgui.Yasr;
+    if (!Yasr || !Yasr.registerPlugin) { return; }
+    var NUMERIC = /#(integer|decimal|double|float|long|int|short|byte|nonNegativeInteger|positiveInteger|unsignedInt|unsignedLong)$/;
+    function columns(yasr) {
+      var results = yasr.results;
+      if (!results || !results.getVariables || !results.getBindings) { return null; }
+      var vars = results.getVariables() || [];
+      var rows = results.getBindings() || [];
+      if (!rows.length || rows.length > 200) { return null; }
+      var value = vars.filter(function (v) {
+        return rows.every(function (r) {
+          return r[v] && r[v].type !== "uri" && NUMERIC.test(r[v].datatype || "") && isFinite(Number(r[v].value));
+        });
+      })[0];
+      if (!value) { return null; }
+      var name = vars.filter(function (v) { return v !== value; })[0] || null;
+      return { value: value, name: name, rows: rows };
+    }
+    function Chart(yasr) { this.yasr = yasr; this.priority = 5; this.label = cfg_t("chart"); }
+    Chart.prototype.canHandleResults = function () { return columns(this.yasr) !== null; };
+    Chart.prototype.getIcon = function () {
+      var icon = document.createElement("span");
+      icon.className = "chart-icon";
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = "\u2587";
+      return icon;
+    };
+    Chart.prototype.draw = function () {
+      var found = columns(this.yasr);
+      if (!found) { return; }
+      var max = 0;
+      found.rows.forEach(function (r) { max = Math.max(max, Math.abs(Number(r[found.value].value))); });
+      var figure = document.createElement("figure");
+      figure.className = "result-chart";
+      var caption = document.createElement("figcaption");
+      caption.textContent = "?" + found.value + (found.name ? " / ?" + found.name : "");
+      figure.appendChild(caption);
+      var list = document.createElement("ol");
+      found.rows.forEach(function (r, i) {
+        var item = document.createElement("li");
+        var label = document.createElement("span");
+        label.className = "chart-label";
+        var cell = found.name ? r[found.name] : null;
+        if (cell && cell.type === "uri") {
+          var link = document.createElement("a");
+          link.className = "iri";
+          link.href = localHref(cell.value, cfg);
+          link.setAttribute("data-iri", cell.value);
+          link.textContent = compact(cell.value, cfg.prefixes);
+          label.appendChild(link);
+        } else {
+          label.textContent = cell ? cell.value : String(i + 1);
+        }
+        var number = Number(r[found.value].value);
+        var bar = document.createElement("span");
+        bar.className = "chart-bar";
+        bar.style.width = (max ? (Math.abs(number) / max) * 100 : 0) + "%";
+        var shown = document.createElement("span");
+        shown.className = "chart-value";
+        shown.textContent = number.toLocaleString(cfg.lang || "en");
+        var track = document.createElement("span");
+        track.className = "chart-track";
+        track.appendChild(bar);
+        item.appendChild(label);
+        item.appendChild(track);
+        item.appendChild(shown);
+        list.appendChild(item);
+      });
+      figure.appendChild(list);
+      this.yasr.resultsEl.appendChild(figure);
+    };
+    Yasr.registerPlugin("chart", Chart);
   }
 
   function compact(iri, prefixes) {
