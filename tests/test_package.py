@@ -196,3 +196,37 @@ def test_init_copies_the_sources_out_and_an_empty_folder_is_refused(
     )
     assert refused.returncode == 2, refused.stderr
     assert "no sources in" in refused.stderr and "thb-graph init" in refused.stderr
+
+
+@pytest.mark.browser
+def test_the_installed_site_works_in_a_browser(served: LiveServer, browser) -> None:  # type: ignore[no-untyped-def]
+    """The smoke test of a person's first visit, in Chromium, against the installed package:
+    home page, search, an entity page, an example query run in the editor; no script error
+    and no request leaving the server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(served.url + "/")
+        assert page.locator("h1").count() == 1
+        page.goto(served.url + "/search?q=OCRTEH")
+        page.locator("main a[href$='/id/actor/ocrteh']").first.click()
+        page.wait_for_load_state()
+        assert "/id/actor/ocrteh" in page.url
+        assert "OCRTEH" in page.locator("h1").inner_text()
+        page.goto(served.url + "/sparql")
+        page.wait_for_selector(".yasqe .CodeMirror")
+        name = page.locator("#examples option").nth(1).get_attribute("value")
+        page.select_option("#examples", value=name)
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr table.dataTable tbody tr", timeout=30000)
+        assert page.locator(".yasr table.dataTable tbody tr").count() >= 1
+    finally:
+        context.close()
+    assert errors == []
+    origin = urllib.parse.urlsplit(served.url).netloc
+    assert [u for u in requests if urllib.parse.urlsplit(u).netloc not in (origin, "")] == []
