@@ -64,6 +64,24 @@ def test_figures_have_names_in_french_made_from_their_dimensions(index: LabelInd
     assert all("exploitation sexuelle" in h.matched for h in derived)
 
 
+def test_every_figure_is_found_by_french_words(france: OxigraphStore, index: LabelIndex) -> None:
+    """A figure's French name is made from the French names of its dimensions, its data set
+    first: every data set has one, so "victimes 2011" finds the figures of 2011 as "victims
+    2011" does."""
+    unnamed = france.query(
+        "PREFIX qb: <http://purl.org/linked-data/cube#> "
+        "SELECT DISTINCT ?ds WHERE { ?o qb:dataSet ?ds FILTER NOT EXISTS { "
+        "?ds <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER (lang(?l) = 'fr') } }"
+    ).rows
+    assert unnamed == []
+    in_french = {h.iri for h in index.search("victimes 2011")}
+    in_english = {h.iri for h in index.search("victims 2011")}
+    total = "https://w3id.org/thb-graph/id/observation/victims-all-nationalities-2011"
+    assert total in in_french
+    figures = {iri for iri in in_english if "/observation/" in iri}
+    assert figures and figures <= in_french
+
+
 def test_suggestions_as_json(pages_client) -> None:  # type: ignore[no-untyped-def]
     response = pages_client.get("/search/suggest?q=minis")
     assert response.status_code == 200
