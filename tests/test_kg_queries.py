@@ -18,6 +18,28 @@ def test_title_and_description_come_from_the_comments() -> None:
     assert example.query == text
 
 
+def test_a_title_in_french_is_read_apart_and_shown_for_french() -> None:
+    text = (
+        "# title: PCQ-01 Organisations\n# title@fr: PCQ-01 Organismes\n"
+        "# description: Every organisation,\n#   with a label.\nSELECT * {}"
+    )
+    example = parse_example("orgs", text)
+    assert (example.title, example.description) == (
+        "PCQ-01 Organisations",
+        "Every organisation, with a label.",
+    )
+    french = example.in_language("fr")
+    assert french.title == "PCQ-01 Organismes"
+    assert french.description == example.description  # no French given: the English one
+    assert example.in_language("de") == example
+
+
+def test_every_named_query_of_the_project_has_a_french_title() -> None:
+    examples = load_examples(Path(__file__).resolve().parents[1] / "queries")
+    assert examples
+    assert [e.name for e in examples if not e.translations.get("fr", ("", ""))[0]] == []
+
+
 def test_missing_title_falls_back_to_the_file_name() -> None:
     example = parse_example("plain", "SELECT * WHERE { ?s ?p ?o }")
     assert (example.title, example.description) == ("plain", "")

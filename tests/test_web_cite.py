@@ -77,6 +77,16 @@ def test_questions_list_plain_titles_linking_to_answers(pages_client):
     assert [(a.text(), a.get("href")) for a in links] == [("Police offices", "/questions/offices")]
 
 
+def test_questions_are_titled_in_french_under_lang_fr(pages_client):
+    _, doc = page(pages_client, "/questions/?lang=fr")
+    links = doc.find("ol", class_="answers-index").find_all("a")
+    assert [a.text() for a in links] == ["Services de police"]
+    _, answer = page(pages_client, "/questions/offices?lang=fr")
+    assert answer.find("h1").text() == "Services de police"
+    _, editor = page(pages_client, "/sparql?lang=fr")
+    assert "Services de police" in [o.text() for o in editor.find_all("option")]
+
+
 def test_answer_page_names_things_by_label_and_links_them_locally(pages_client):
     _, doc = page(pages_client, "/questions/offices")
     table = doc.find("table", class_="answer-table")

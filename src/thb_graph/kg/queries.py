@@ -1,12 +1,13 @@
 """The named example queries of ``queries/*.rq``, with their title and description.
 
 Each file starts with comment lines ``# title: ...`` and ``# description: ...`` (a
-description may go on over further ``#`` lines); the rest is the query, shown as it is.
+description may go on over further ``#`` lines), and may give them in French too
+(``# title@fr: ...``, ``# description@fr: ...``); the rest is the query, shown as it is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from thb_graph.errors import ConfigError
@@ -20,26 +21,53 @@ class Example:
     title: str
     description: str
     query: str
+    #: Titles and descriptions in other languages: {"fr": (title, description)}; either
+    #: may be "" where the file gives only the other.
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def in_language(self, lang: str) -> Example:
+        """The example with its title and description in ``lang`` where the file gives
+        them (English otherwise)."""
+        title, description = self.translations.get(lang, ("", ""))
+        return replace(self, title=title or self.title, description=description or self.description)
+
+
+#: The header keys read, with the language they are in ("" for English).
+_KEYS = {"title": ("title", ""), "description": ("description", "")} | {
+    f"{key}@{lang}": (key, lang) for key in ("title", "description") for lang in ("fr",)
+}
 
 
 def parse_example(name: str, text: str) -> Example:
     """The example in ``text`` (the content of ``name.rq``)."""
-    fields: dict[str, list[str]] = {}
-    current: str | None = None
+    fields: dict[tuple[str, str], list[str]] = {}
+    current: tuple[str, str] | None = None
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):
             break
         body = stripped.lstrip("#").strip()
         key, sep, value = body.partition(":")
-        if sep and key.strip().lower() in ("title", "description"):
-            current = key.strip().lower()
+        if sep and key.strip().lower() in _KEYS:
+            current = _KEYS[key.strip().lower()]
             fields[current] = [value.strip()]
         elif current and body:
             fields[current].append(body)
-    title = " ".join(fields.get("title", [])) or name
-    description = " ".join(fields.get("description", []))
-    return Example(name=name, title=title, description=description, query=text)
+
+    def read(key: str, lang: str = "") -> str:
+        return " ".join(fields.get((key, lang), []))
+
+    translations = {
+        lang: (read("title", lang), read("description", lang))
+        for _, lang in set(fields) - {("title", ""), ("description", "")}
+    }
+    return Example(
+        name=name,
+        title=read("title") or name,
+        description=read("description"),
+        query=text,
+        translations=translations,
+    )
 
 
 def load_examples(folder: Path) -> list[Example]:

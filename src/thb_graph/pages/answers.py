@@ -63,14 +63,15 @@ def heading(var: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def as_question(example: Example) -> Question:
-    """The question of a named query."""
-    return Question(example.name, plain_title(example.title), example.description, example.query)
+def as_question(example: Example, lang: str = "en") -> Question:
+    """The question of a named query, in ``lang`` where the query file gives it."""
+    shown = example.in_language(lang)
+    return Question(example.name, plain_title(shown.title), shown.description, example.query)
 
 
-def questions(folder: Path) -> list[Question]:
+def questions(folder: Path, lang: str = "en") -> list[Question]:
     """Every named query of ``folder`` as a question, in file order."""
-    return [as_question(e) for e in load_examples(folder)]
+    return [as_question(e, lang) for e in load_examples(folder)]
 
 
 def shown_columns(variables: tuple[str, ...]) -> list[Column]:

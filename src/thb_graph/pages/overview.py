@@ -184,14 +184,13 @@ class ExampleQuery:
     text: str
 
 
-def example_queries(folder: Path) -> list[ExampleQuery]:
-    """The named queries of ``folder``, read as the query editor reads them
-    (:func:`~thb_graph.kg.queries.load_examples`); one without a ``# title:`` line is
-    called after its file name, with spaces for dashes and underscores."""
-    return [
-        ExampleQuery(example.name, _title(example), example.description, example.query)
-        for example in load_examples(folder)
-    ]
+def example_queries(folder: Path, lang: str = "en") -> list[ExampleQuery]:
+    """The named queries of ``folder`` in ``lang`` where they are given in it, read as the
+    query editor reads them (:func:`~thb_graph.kg.queries.load_examples`); one without a
+    ``# title:`` line is called after its file name, with spaces for dashes and
+    underscores."""
+    shown = [example.in_language(lang) for example in load_examples(folder)]
+    return [ExampleQuery(e.name, _title(e), e.description, e.query) for e in shown]
 
 
 def _title(example: Example) -> str:

@@ -23,7 +23,7 @@ ANSWER_EXTS = ("html", "csv")
 
 
 def _questions() -> list[Question]:
-    return questions(state().settings.queries_dir)
+    return questions(state().settings.queries_dir, pages.language().lang)
 
 
 @bp.get("/")

@@ -65,7 +65,7 @@ def home() -> Response:
     charts = [(b, breakdown_chart(b, lang, f"headline-{i}")) for i, b in enumerate(breakdowns, 1)]
     dated = overview.dated_things(st.store, st.iris, namer)
     years = [e.date[:4] for e in dated if e.date[:4].isdigit()]
-    queries = overview.example_queries(st.settings.queries_dir)
+    queries = overview.example_queries(st.settings.queries_dir, pages.language().lang)
     counts = overview.class_counts(st.store, st.iris, namer)
     names = Counter(c.cls.text.casefold() for c in counts)
     response = pages.render_page(

@@ -89,7 +89,8 @@ def _run(query_request: QueryRequest) -> Response:
 def editor(query: str | None) -> Response:
     """The YASGUI query editor, with the prefixes, the examples and maybe a query in it."""
     st = state()
-    examples = load_examples(st.settings.queries_dir)
+    lang = pages.language().lang
+    examples = [e.in_language(lang) for e in load_examples(st.settings.queries_dir)]
     prefix_block = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
     config = {
         "endpoint": url_for("endpoint.sparql", _external=True),
