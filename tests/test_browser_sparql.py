@@ -143,3 +143,26 @@ def test_numeric_results_are_offered_as_a_chart_that_fits_a_phone(
     finally:
         context.close()
     assert errors == []
+
+
+def test_the_editor_speaks_french_under_lang_fr(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    """YASGUI's own words (view names, result count, buttons, sort labels) follow the page's
+    language, while result values stay as they are."""
+    query = 'SELECT ?x ?n WHERE { VALUES (?x ?n) { ("Table" 1) ("All" 2) } }'
+    page.goto(f"{live_server.url}/sparql?lang=fr&query={quote(query)}")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert page.locator(".yasqe_queryButton").get_attribute("title") == "Lancer la requête"
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr", timeout=20000)
+    page.wait_for_function(
+        "document.querySelector('.yasr .select_table').textContent.includes('Tableau')"
+    )
+    header = page.locator(".yasr .yasr_header").inner_text()
+    assert "Réponse" in header and "2 résultats en" in header
+    assert "Table\n" not in header and "results in" not in header
+    sorts = page.locator(".yasr table.dataTable thead [aria-label]").all()
+    labels = [s.get_attribute("aria-label") or "" for s in sorts]
+    assert labels and all("activer pour" in label for label in labels), labels
+    cells = page.locator(".yasr table.dataTable tbody").inner_text()
+    assert "Table" in cells and "All" in cells  # data are not translated
+    assert page.thb_errors == []

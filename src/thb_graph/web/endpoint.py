@@ -20,7 +20,7 @@ from thb_graph.sparql import negotiate
 from thb_graph.sparql.cache import etag_of
 from thb_graph.sparql.describe import service_description
 from thb_graph.sparql.protocol import FORM, QueryRequest, parse_request
-from thb_graph.web import http, i18n, meta, pages, releases
+from thb_graph.web import http, i18n, i18n_pages, meta, pages, releases
 from thb_graph.web.app_state import state
 from thb_graph.web.direct import ERROR_ENVIRON
 from thb_graph.web.replay import CACHE_HEADER, answer_key_of_request, mark_answer_reusable
@@ -105,6 +105,7 @@ def editor(query: str | None) -> Response:
             key: i18n.translate(f"editor_{key}", pages.language().lang)
             for key in ("rows_per_page", "endpoint", "query", "filter", "at_line", "chart")
         },
+        "yasgui": {} if lang == "en" else yasgui_words(lang),
         "examples": [
             {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
             for e in examples
@@ -123,6 +124,15 @@ def editor(query: str | None) -> Response:
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
     return response
+
+
+def yasgui_words(lang: str) -> dict[str, str]:
+    """The query editor's own English words -> the same in ``lang``."""
+    return {
+        i18n.translate(key, "en"): i18n.translate(key, lang)
+        for key in i18n_pages.STRINGS
+        if key.startswith("yasgui_")
+    }
 
 
 def _service_description() -> Response:

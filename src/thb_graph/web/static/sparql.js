@@ -38,6 +38,7 @@
   var fromExample = asked && byName[asked] ? byName[asked].query : null;
   tab.setQuery(config.query || fromExample || config.defaultQuery);
   labelControls(document.getElementById("yasgui"));
+  watchYasguiWords(document.getElementById("yasgui"), yasguiTranslator(config.yasgui || {}));
   tab.getYasr().on("drawn", function () {
     labelControls(document.getElementById("yasgui"));
     nameLinks(document.getElementById("yasgui"), config);
@@ -261,6 +262,64 @@
         });
       });
     });
+  }
+
+  /* YASGUI writes its own words in English: put them in the page's language. ``words`` maps
+     each English text (``{name}`` where it varies) to its translation; text nodes, titles and
+     ARIA labels that match are replaced. Nothing to do in English. */
+  function yasguiTranslator(words) {
+    var rules = Object.keys(words).map(function (english) {
+      var names = [];
+      var pattern = english.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, function (_, name) {
+        names.push(name);
+        return "(.+?)";
+      });
+      return { re: new RegExp("^\\s*" + pattern + "\\s*$"), names: names, to: words[english] };
+    });
+    function swap(text) {
+      for (var i = 0; i < rules.length; i++) {
+        var m = rules[i].re.exec(text);
+        if (!m) { continue; }
+        var out = rules[i].to;
+        rules[i].names.forEach(function (name, j) {
+          var part = m[j + 1];
+          out = out.split("{" + name + "}").join(part === text ? part : swap(part) || part);
+        });
+        return out;
+      }
+      return null;
+    }
+    return function (root) {
+      if (!rules.length || !root) { return; }
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      var node;
+      while ((node = walker.nextNode())) {
+        if (node.parentElement && node.parentElement.closest(".CodeMirror, tbody, .result-chart")) { continue; }
+        var swapped = node.nodeValue.trim() ? swap(node.nodeValue) : null;
+        if (swapped !== null) { node.nodeValue = swapped; }
+      }
+      root.querySelectorAll("[title], [aria-label]").forEach(function (el) {
+        ["title", "aria-label"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          var swapped = value ? swap(value) : null;
+          if (swapped !== null) { el.setAttribute(attr, swapped); }
+        });
+      });
+    };
+  }
+
+  /* YASGUI sets some words after drawing (titles of buttons, sort labels): translate again
+     whenever it changes something, once per frame. */
+  function watchYasguiWords(root, translate) {
+    if (!root || !window.MutationObserver || !Object.keys(config.yasgui || {}).length) { return; }
+    translate(root);
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; translate(root); });
+    }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true,
+                       attributeFilter: ["title", "aria-label"] });
   }
 
   function cfg_t(key) { return (config.strings && config.strings[key]) || key; }
