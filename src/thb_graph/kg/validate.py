@@ -14,7 +14,7 @@ the shapes use a feature it does not implement.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Literal
 
 import pyshacl
@@ -39,7 +39,7 @@ DEFAULT_ENGINE: Engine = "auto"
 
 
 def validate(
-    data_graph: Graph,
+    data_graph: Graph | Sequence[Graph],
     shapes_graph: Graph,
     ontology_graph: Graph | None = None,
     *,
@@ -50,8 +50,8 @@ def validate(
 ) -> ValidationReport:
     """Validate ``data_graph`` against ``shapes_graph`` with ``ontology_graph`` mixed in.
 
-    ``data_graph`` may be a Dataset: its named graphs are merged and each result's
-    ``data_file`` is the graph its focus node is described in (mapped through
+    ``data_graph`` may be a Dataset, or the named graphs of one: they are merged and each
+    result's ``data_file`` is the graph its focus node is described in (mapped through
     ``graph_files``, graph IRI -> file name, when given). Warnings and infos do not make
     the data non-conforming: it conforms when no result has severity Violation. Broken
     shapes raise ConfigError, and so do shapes the ``sparql`` engine cannot run when it
@@ -74,7 +74,19 @@ def validate(
                 if engine == "sparql":
                     raise ConfigError(f"the shapes cannot be used by the sparql engine: {e}") from e
                 _log.info("validating with pyshacl: %s", e)
+    if not isinstance(data_graph, Graph):
+        data_graph = dataset_of(data_graph)
     return _validate_pyshacl(data_graph, shapes_graph, ontology_graph, inference, graph_files)
+
+
+def dataset_of(graphs: Sequence[Graph]) -> Dataset:
+    """A Dataset holding a copy of each of ``graphs`` under its name."""
+    data = Dataset(default_union=True)
+    for graph in graphs:
+        target = data.graph(graph.identifier)
+        for triple in graph:
+            target.add(triple)
+    return data
 
 
 def _validate_pyshacl(

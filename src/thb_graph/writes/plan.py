@@ -36,7 +36,7 @@ from thb_graph.kg.iris import Iris
 from thb_graph.kg.validate import ValidationReport, validate
 from thb_graph.writes.commit import commit_text, ox_triple
 from thb_graph.writes.history import WriteRecord, history_triples, new_activity_iri
-from thb_graph.writes.stage import Quad, apply_update, quad_set, stage_snapshot
+from thb_graph.writes.stage import Quad, apply_update, quad_set, staged_with_quads
 from thb_graph.writes.upload import parse_upload
 
 Operation = Literal["update", "put", "post", "delete"]
@@ -140,8 +140,7 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
     seconds: dict[str, float] = {}
     lap = time.perf_counter()
     iris = context.iris
-    ds = stage_snapshot(job.snapshot)
-    before = quad_set(ds)
+    ds, before = staged_with_quads(job.snapshot)
     seconds["stage"] = _lap(lap)
     lap = time.perf_counter()
     _apply(ds, context, job)
@@ -164,7 +163,7 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
     lap = time.perf_counter()
     ontology = ds.graph(URIRef(iris.ontology_graph))
     focus = _focus_nodes(data_graphs, added, removed)
-    report = validate(_dataset_of(data_graphs), context.shapes, ontology, focus_nodes=focus)
+    report = validate(data_graphs, context.shapes, ontology, focus_nodes=focus)
     seconds["validate"] = _lap(lap)
     if not report.conforms:
         return _rejection(report)
@@ -323,15 +322,6 @@ def _data_graphs(ds: Dataset, iris: Iris, touched: set[Node | None]) -> list[Gra
             continue
         out.append(graph)
     return out
-
-
-def _dataset_of(graphs: list[Graph]) -> Dataset:
-    data = Dataset(default_union=True)
-    for graph in graphs:
-        target = data.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-    return data
 
 
 def _rejection(report: ValidationReport) -> Rejection:

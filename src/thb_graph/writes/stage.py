@@ -59,17 +59,25 @@ def stage(store: Store) -> Dataset:
 
 def stage_snapshot(nquads: bytes) -> Dataset:
     """The staging copy of a store from its N-Quads dump."""
+    return staged_with_quads(nquads)[0]
+
+
+def staged_with_quads(nquads: bytes) -> tuple[Dataset, set[Quad]]:
+    """The staging copy of a store from its N-Quads dump, and its statements as
+    :func:`quad_set` gives them (read from the dump: asking the Dataset costs more)."""
     quads = parse_quads(nquads, "application/n-quads")
     ds = Dataset(default_union=True)
-    grouped: dict[Node | None, list[tuple[Node, Node, Node]]] = {}
+    grouped: dict[URIRef | None, list[tuple[Node, Node, Node]]] = {}
     for s, p, o, g in quads:
-        name = None if g is None or g == DATASET_DEFAULT_GRAPH_ID else g
+        name = None if g is None or g == DATASET_DEFAULT_GRAPH_ID else URIRef(str(g))
         grouped.setdefault(name, []).append((s, p, o))
+    statements: set[Quad] = set()
     for name, triples in grouped.items():
-        target = ds.default_graph if name is None else ds.graph(URIRef(str(name)))
+        target = ds.default_graph if name is None else ds.graph(name)
         for triple in triples:
             target.add(triple)
-    return ds
+        statements.update((s, p, o, name) for s, p, o in triples)
+    return ds, statements
 
 
 def quad_set(ds: Dataset) -> set[Quad]:

@@ -75,7 +75,7 @@ def _focus_quads(nodes: Collection[Node]) -> list[ox.Quad]:
 
 
 def validate_graphs(
-    data_graph: Graph,
+    data_graph: Graph | Sequence[Graph],
     shapes: Graph,
     ontology_graph: Graph | None = None,
     *,
@@ -86,11 +86,14 @@ def validate_graphs(
     """Validate rdflib graphs as ``kg.validate.validate`` does, through an in-memory store.
 
     A Dataset keeps its named graphs (so results name their data file and
-    ``focus_graphs`` can pick some); a plain graph goes into one graph, unlocated. As
-    pyshacl does, the ontology's prefixes the data lacks are bound in the data graph.
+    ``focus_graphs`` can pick some), and so does a sequence of named graphs (read where
+    they are, not copied into a Dataset first); a plain graph goes into one graph,
+    unlocated. As pyshacl does, the ontology's prefixes the data lacks are bound in the
+    data graph (for a sequence, in a graph of names made for the messages).
     """
     store = ox.Store()
     quads = []
+    names: Graph
     if isinstance(data_graph, Dataset):
         for s, p, o, ctx in data_graph.quads((None, None, None, None)):
             name = getattr(ctx, "identifier", ctx) or DATA_GRAPH
@@ -98,12 +101,20 @@ def validate_graphs(
         data_graphs: Collection[str] | None = {
             str(getattr(q.graph_name, "value", "")) for q in quads
         }
-    else:
+        names = data_graph
+    elif isinstance(data_graph, Graph):
         quads += [_quad(s, p, o, DATA_GRAPH) for s, p, o in data_graph]
         data_graphs = set()
+        names = data_graph
+    else:
+        for graph in data_graph:
+            graph_name = str(graph.identifier)
+            quads += [_quad(s, p, o, graph_name) for s, p, o in graph]
+        data_graphs = {str(graph.identifier) for graph in data_graph if len(graph)}
+        names = Dataset()
     if ontology_graph is not None:
         quads += ontology_quads(ontology_graph)
-        _bind_missing(data_graph, ontology_graph)
+        _bind_missing(names, ontology_graph)
     store.extend(quads)
     return validate_store(
         store,
@@ -111,7 +122,7 @@ def validate_graphs(
         focus_graphs=focus_graphs,
         data_graphs=data_graphs,
         graph_files=graph_files,
-        names=data_graph,
+        names=names,
         focus_nodes=focus_nodes,
     )
 
