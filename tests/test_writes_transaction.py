@@ -347,3 +347,44 @@ def test_the_statements_read_from_the_dump_are_those_of_the_staged_copy(store: S
     ds, statements = staged_with_quads(store.dump("application/n-quads"))
     assert statements == quad_set(ds)
     assert any(q[3] is not None and str(q[3]) == ACTORS for q in statements)
+
+
+def test_the_kept_staged_copy_follows_the_store_write_after_write(
+    writer: Writer, store: Store
+) -> None:
+    """The planning process keeps its staged copy and applies only the lines of the dump
+    that changed: after writes with blank nodes, deletions and a refused write, the copy is
+    the one a fresh staging of the store gives."""
+    from thb_graph.writes.plan import STAGING
+    from thb_graph.writes.stage import quad_set, staged_with_quads
+
+    writer.write(update(insert_unit("kept-1")))
+    writer.write(
+        update(f"INSERT DATA {{ GRAPH <{ACTORS}> {{ <urn:x:a> <urn:x:b> [ <urn:x:c> 'd' ] }} }}")
+    )
+    writer.write(update(PREFIXES + f"DELETE DATA {{ GRAPH <{ACTORS}> {{ actor:kept-1 "
+                        "a thb:LawEnforcementUnit ; skos:prefLabel 'kept-1'@en } }"))  # fmt: skip
+    with pytest.raises(ShapeViolationError):
+        writer.write(update(insert_unit("kept-2", label=False)))
+    dump = store.dump("application/n-quads")
+    with STAGING.staged(dump) as (ds, before, change):
+        change.added, change.removed = set(), set()
+        fresh, statements = staged_with_quads(dump)
+        assert before == statements
+        assert quad_set(ds) == quad_set(fresh)  # blank nodes keep the dump's labels in both
+
+
+def test_a_planning_that_fails_half_way_does_not_leave_its_change_in_the_copy(
+    store: Store,
+) -> None:
+    from thb_graph.writes.plan import STAGING
+    from thb_graph.writes.stage import staged_with_quads
+
+    dump = store.dump("application/n-quads")
+    with pytest.raises(RuntimeError), STAGING.staged(dump) as (ds, _before, _change):
+        ds.graph(URIRef(ACTORS)).add((URIRef("urn:x:half"), RDF.type, ORG.Organization))
+        raise RuntimeError("stopped half-way")
+    with STAGING.staged(dump) as (ds, before, change):
+        change.added, change.removed = set(), set()
+        assert before == staged_with_quads(dump)[1]
+        assert (URIRef("urn:x:half"), RDF.type, ORG.Organization) not in ds.graph(URIRef(ACTORS))

@@ -36,7 +36,7 @@ from thb_graph.kg.iris import Iris
 from thb_graph.kg.validate import ValidationReport, validate
 from thb_graph.writes.commit import commit_text, ox_triple
 from thb_graph.writes.history import WriteRecord, history_triples, new_activity_iri
-from thb_graph.writes.stage import Quad, apply_update, quad_set, staged_with_quads
+from thb_graph.writes.stage import Change, Quad, StagingCache, apply_update, quad_set
 from thb_graph.writes.upload import parse_upload
 
 Operation = Literal["update", "put", "post", "delete"]
@@ -139,13 +139,29 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
     the rejection."""
     seconds: dict[str, float] = {}
     lap = time.perf_counter()
+    with STAGING.staged(job.snapshot) as (ds, before, change):
+        seconds["stage"] = _lap(lap)
+        return _plan_on(context, job, ds, before, change, seconds)
+
+
+#: The staged copy this process keeps from one write to the next (``writes.stage``).
+STAGING = StagingCache()
+
+
+def _plan_on(
+    context: WriteContext,
+    job: WriteJob,
+    ds: Dataset,
+    before: set[Quad],
+    change: Change,
+    seconds: dict[str, float],
+) -> Plan | Rejection:
     iris = context.iris
-    ds, before = staged_with_quads(job.snapshot)
-    seconds["stage"] = _lap(lap)
     lap = time.perf_counter()
     _apply(ds, context, job)
     after = quad_set(ds)
     added, removed = after - before, before - after
+    change.added, change.removed = added, removed  # undone on the copy after planning
     seconds["apply"] = _lap(lap)
     target = URIRef(job.graph) if job.graph else None
     created = (

@@ -175,13 +175,21 @@ def rdf_syntax_error(error: SyntaxError, what: str = "RDF") -> RdfSyntaxError:
 
 
 def parse_quads(
-    data: bytes, media_type: str, graph: str | None = None, *, base_iri: str | None = None
+    data: bytes,
+    media_type: str,
+    graph: str | None = None,
+    *,
+    base_iri: str | None = None,
+    keep_blank_labels: bool = False,
 ) -> list[Quad]:
-    """Parse ``data`` into rdflib quads; triples go to ``graph`` (None: the default graph)."""
+    """Parse ``data`` into rdflib quads; triples go to ``graph`` (None: the default graph).
+    Blank nodes are named afresh unless ``keep_blank_labels`` (a store's own dump, parsed
+    in parts that must agree on them)."""
     fmt = rdf_format(media_type)
     target = URIRef(graph) if graph else None
     try:
-        quads = list(ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True))
+        rename = not keep_blank_labels
+        quads = list(ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=rename))
     except SyntaxError as e:
         raise rdf_syntax_error(e, fmt.name) from e
     out: list[Quad] = []
