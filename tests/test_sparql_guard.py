@@ -144,3 +144,29 @@ def test_graphs_outside_the_store_are_refused(
 ) -> None:
     with pytest.raises(QueryRejectedError, match=culprit):
         dataset_for(req, checked, GRAPHS)
+
+
+def test_texts_checked_from_many_threads_at_once_are_all_read() -> None:
+    """A server checks updates in its request threads (a bad one is refused without waiting
+    for the write lock): rdflib's grammar must never see two texts at once."""
+    import threading
+
+    from thb_graph.sparql.guard import check_update
+
+    failures: list[BaseException] = []
+
+    def check(n: int) -> None:
+        try:
+            for k in range(60):
+                check_update(
+                    f"PREFIX ex: <urn:x:> INSERT DATA {{ GRAPH ex:g {{ ex:s{n} ex:p {k} }} }}"
+                )
+        except BaseException as e:  # collected for the assertion below
+            failures.append(e)
+
+    threads = [threading.Thread(target=check, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []

@@ -19,6 +19,7 @@ with the line and column. Nothing here runs a query.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +34,10 @@ from thb_graph.errors import QueryRejectedError, QuerySyntaxError
 from thb_graph.kg.store.lexer import LexError, Token, token_list
 from thb_graph.kg.store.terms import bad_escape, escape_error
 from thb_graph.sparql.protocol import QueryRequest
+
+#: rdflib's SPARQL grammar (pyparsing, with its shared parse state) breaks when two threads
+#: parse at once: a server checks texts in its request threads, one at a time.
+_GRAMMAR = threading.RLock()
 
 QueryForm = Literal["select", "ask", "construct", "describe"]
 
@@ -163,7 +168,8 @@ def check_update(text: str, *, base: str | None = None) -> CheckedUpdate:
     if (error := bad_escape(text)) is not None:
         raise error
     try:
-        tree = parseUpdate(text)
+        with _GRAMMAR:
+            tree = parseUpdate(text)
     except ParseBaseException as e:
         raise _syntax_error(_update_error(text, e)) from e
     except RecursionError as e:
@@ -242,7 +248,8 @@ def dataset_for(
 @lru_cache(maxsize=512)
 def _check_cached(text: str) -> CheckedQuery:
     try:
-        tree = parseQuery(text)
+        with _GRAMMAR:
+            tree = parseQuery(text)
     except ParseBaseException as e:
         _refuse_if_update(text)
         raise _syntax_error(e) from e
@@ -320,7 +327,8 @@ def _resolve(term: Any, prefixes: dict[str, str], base: str | None) -> str:
 
 def _refuse_if_update(text: str) -> None:
     try:
-        update = parseUpdate(text)
+        with _GRAMMAR:
+            update = parseUpdate(text)
     except (ParseBaseException, RecursionError, ValueError, OverflowError):
         return
     ops = dict.get(update, "request") or ()
