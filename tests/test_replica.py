@@ -263,35 +263,65 @@ def test_a_query_stopped_with_another_ones_timeout_runs_again(
     assert int(body["results"]["bindings"][0]["n"]["value"]) == total * total
 
 
+class SteadyClients:
+    """Three threads asking ``queries`` in turn for ``seconds``, keeping what went wrong."""
+
+    def __init__(self, pool: Executor[QueryRequest, Answer], queries: list[str], seconds: float):
+        import threading
+
+        self.pool, self.queries = pool, queries
+        self.stop = time.monotonic() + seconds
+        self.errors: list[Exception] = []
+        self.answered = 0
+        self.threads = [threading.Thread(target=self._ask) for _ in range(3)]
+        for thread in self.threads:
+            thread.start()
+
+    def _ask(self) -> None:
+        while time.monotonic() < self.stop:
+            try:
+                for query in self.queries:
+                    self.pool.run(QueryRequest(query=query, accept=JSON), timeout=30)
+                    self.answered += 1
+            except Exception as e:  # the test's assertion says what came back
+                self.errors.append(e)
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join(60)
+
+
 def test_queries_sent_while_the_copy_is_stopped_are_answered(
     replicated: tuple[Store, Executor[QueryRequest, Answer]],
 ) -> None:
     """A query that takes an idle reader of a copy being killed for another query's
     timeout runs again on the next copy: clients around a timeout never see a 503."""
-    import threading
-
     _store, pool = replicated
-    errors: list[Exception] = []
-    answered = 0
-    stop = time.monotonic() + 3.0
-
-    def steady() -> None:
-        nonlocal answered
-        while time.monotonic() < stop:
-            try:
-                pool.run(QueryRequest(query="ASK { ?s ?p ?o }", accept=JSON), timeout=30)
-                answered += 1
-            except Exception as e:  # the assertion below says what came back
-                errors.append(e)
-
-    clients = [threading.Thread(target=steady) for _ in range(3)]
-    for client in clients:
-        client.start()
+    clients = SteadyClients(pool, ["ASK { ?s ?p ?o }"], 3.0)
     endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     for _ in range(3):
         with pytest.raises(QueryTimeoutError):
             pool.run(QueryRequest(query=endless, accept=JSON), timeout=0.3)
-    for client in clients:
-        client.join(60)
-    assert errors == []
-    assert answered > 3
+    clients.join()
+    assert clients.errors == []
+    assert clients.answered > 3
+
+
+def test_queries_in_flight_when_the_copy_is_made_again_are_answered(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    """A change that is not one update (a graph replaced, a load) makes a new copy: the
+    queries the old one was answering run again on the new one instead of answering 503."""
+    store, pool = replicated
+    replica = store.memory_replica()
+    assert replica is not None
+    pairs = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d <urn:x:none> ?f }"
+    clients = SteadyClients(pool, ["ASK { ?s ?p ?o }", pairs], 3.0)
+    reloads = 0
+    while time.monotonic() < clients.stop - 0.5:
+        time.sleep(0.3)
+        replica.reload()
+        reloads += 1
+    clients.join()
+    assert clients.errors == []
+    assert reloads >= 3 and clients.answered > 3

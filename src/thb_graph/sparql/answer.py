@@ -102,6 +102,7 @@ def query_pool(store: Store, *, workers: int, max_rows: int) -> Executor[QueryRe
         return Executor(
             None,
             spawn=lambda conn: replica.spawn(conn, reader),
+            stopped_on_purpose=replica.stopped_on_purpose,
             size=workers,
             version=store.version,
         )

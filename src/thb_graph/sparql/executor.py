@@ -103,13 +103,16 @@ class Executor(Generic[J, R]):
         start: StartMethod = "fork",
         preload: tuple[str, ...] = (),
         max_waiting: int | None = None,
+        stopped_on_purpose: Callable[[int], bool] = lambda pid: False,
     ) -> None:
         """``target`` must be picklable with ``start="forkserver"`` (a module-level function
         or an instance of a module-level class); ``preload`` names modules the fork server
         imports once for all its workers; ``max_waiting`` bounds the queries waiting for a
         free worker (default: :data:`WAITING_PER_WORKER` per worker). Without ``target``,
         ``spawn(conn)`` starts each worker elsewhere (a process holding the store in memory,
-        ``kg.store.replica``), serving jobs on ``conn``, and gives its pid."""
+        ``kg.store.replica``), serving jobs on ``conn``, and gives its pid;
+        ``stopped_on_purpose(pid)`` says whether that process was stopped by its owner (a
+        reload): the jobs it took down run again, as those of one killed for a timeout."""
         if (target is None) == (spawn is None):
             raise ValueError("an executor needs either a target or a way to spawn workers")
         self._target = target
@@ -128,6 +131,7 @@ class Executor(Generic[J, R]):
         self._closed = False
         # replicas killed for a job's timeout: their other jobs run again (see ``run``)
         self._stopped: deque[int] = deque(maxlen=64)
+        self._stopped_on_purpose = stopped_on_purpose
         self.owner_pid = os.getpid()
 
     @property
@@ -177,7 +181,9 @@ class Executor(Generic[J, R]):
             healthy = True
         except (EOFError, OSError) as e:
             with self._cond:  # the killer records the pid before the kill (``_release``)
-                shared_stop = worker.spawned and worker.pid in self._stopped
+                shared_stop = worker.spawned and (
+                    worker.pid in self._stopped or self._stopped_on_purpose(worker.pid)
+                )
             lost = _SharedStop if shared_stop else WorkerLostError
             raise lost(
                 "the worker process running it stopped unexpectedly (killed, or out of "

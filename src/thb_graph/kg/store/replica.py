@@ -30,6 +30,7 @@ import os
 import socket
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable
 from multiprocessing import Pipe, get_context
 from multiprocessing.connection import Connection
@@ -68,6 +69,7 @@ class MemoryReplica:
         self._control: Connection | None = None
         self._fds: socket.socket | None = None
         self.loads = 0  # copies made of the store: the first, and one per reload
+        self._retired: deque[int] = deque(maxlen=64)  # copies stopped on purpose
 
     # ---- the server's side --------------------------------------------------------------
     def start(self) -> None:
@@ -108,15 +110,20 @@ class MemoryReplica:
                 status, value = "error", "the replica stopped"
             if status != "ok":
                 log.warning("the copy in memory missed a write (%s): copying the store", value)
-                self._stop()
+                self._stop(on_purpose=True)
                 self._ensure()
 
     def reload(self) -> None:
         """Copy the store again (after a change that is not one update)."""
         with self._lock:
             if self._process is not None:
-                self._stop()
+                self._stop(on_purpose=True)
                 self._ensure()
+
+    def stopped_on_purpose(self, pid: int) -> bool:
+        """True when the copy running as ``pid`` was stopped on purpose (a reload, a missed
+        write, closing): the queries it was answering can run again on the next copy."""
+        return pid in self._retired
 
     def pid(self) -> int | None:
         """The replica process's id, while it runs."""
@@ -126,7 +133,7 @@ class MemoryReplica:
     def close(self) -> None:
         """Stop the replica (its readers stop when the server does)."""
         with self._lock:
-            self._stop()
+            self._stop(on_purpose=True)
 
     def _ensure(self) -> tuple[Connection, socket.socket]:
         if self._process is not None and self._process.is_alive():
@@ -162,8 +169,12 @@ class MemoryReplica:
         self.loads += 1
         return control, fds
 
-    def _stop(self) -> None:
+    def _stop(self, *, on_purpose: bool = False) -> None:
+        """Stop the copy's process; ``on_purpose`` records it first (see
+        :meth:`stopped_on_purpose`), unlike a copy found dead."""
         process, self._process = self._process, None
+        if on_purpose and process is not None and process.pid is not None:
+            self._retired.append(process.pid)
         for channel in (self._control, self._fds):
             if channel is not None:
                 channel.close()
