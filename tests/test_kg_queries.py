@@ -31,13 +31,15 @@ def test_a_title_in_french_is_read_apart_and_shown_for_french() -> None:
     french = example.in_language("fr")
     assert french.title == "PCQ-01 Organismes"
     assert french.description == example.description  # no French given: the English one
+    assert example.description_language("fr") == "en"
     assert example.in_language("de") == example
 
 
-def test_every_named_query_of_the_project_has_a_french_title() -> None:
+def test_every_named_query_of_the_project_has_a_french_title_and_description() -> None:
     examples = load_examples(Path(__file__).resolve().parents[1] / "queries")
     assert examples
-    assert [e.name for e in examples if not e.translations.get("fr", ("", ""))[0]] == []
+    assert [e.name for e in examples if not all(e.translations.get("fr", ("", "")))] == []
+    assert all(e.description_language("fr") == "fr" for e in examples)
 
 
 def test_missing_title_falls_back_to_the_file_name() -> None:

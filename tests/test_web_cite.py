@@ -83,6 +83,8 @@ def test_questions_are_titled_in_french_under_lang_fr(pages_client):
     assert [a.text() for a in links] == ["Services de police"]
     _, answer = page(pages_client, "/questions/offices?lang=fr")
     assert answer.find("h1").text() == "Services de police"
+    described = answer.find("p", class_="muted")
+    assert described.get("lang") == "en"  # the fixture's question has no French description
     _, editor = page(pages_client, "/sparql?lang=fr")
     assert "Services de police" in [o.text() for o in editor.find_all("option")]
 

@@ -19,11 +19,12 @@ PROFILE = URIRef(ID + "source/france-country-profile")
 
 def check_query_header(name: str) -> None:
     """``queries/NAME.rq`` starts with its ``# title: PCQ-`` and ``# description:`` lines,
-    then the title in French."""
+    then the title and description in French."""
     lines = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("# title: PCQ-")
     assert lines[1].startswith("# description: ") and len(lines[1]) > 40
     assert lines[2].startswith("# title@fr: PCQ-")
+    assert lines[3].startswith("# description@fr: ") and len(lines[3]) > 40
 
 
 def texts(rows: list[dict[str, Node]], key: str) -> set[str]:

@@ -30,6 +30,7 @@ class Question:
     title: str
     description: str
     query: str
+    description_lang: str = "en"
 
 
 @dataclass
@@ -66,7 +67,13 @@ def heading(var: str) -> str:
 def as_question(example: Example, lang: str = "en") -> Question:
     """The question of a named query, in ``lang`` where the query file gives it."""
     shown = example.in_language(lang)
-    return Question(example.name, plain_title(shown.title), shown.description, example.query)
+    return Question(
+        example.name,
+        plain_title(shown.title),
+        shown.description,
+        example.query,
+        example.description_language(lang),
+    )
 
 
 def questions(folder: Path, lang: str = "en") -> list[Question]:

@@ -107,7 +107,13 @@ def editor(query: str | None) -> Response:
         },
         "yasgui": {} if lang == "en" else yasgui_words(lang),
         "examples": [
-            {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
+            {
+                "name": e.name,
+                "title": e.title,
+                "description": e.description,
+                "descriptionLang": e.description_language(lang),
+                "query": e.query,
+            }
             for e in examples
         ],
     }

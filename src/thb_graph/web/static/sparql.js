@@ -55,12 +55,14 @@
   if (asked && fromExample) {
     select.value = asked;
     description.textContent = byName[asked].description;
+    description.lang = byName[asked].descriptionLang || "en";
   }
 
   select.addEventListener("change", function () {
     var example = byName[select.value];
     if (!example) { description.textContent = ""; return; }
     description.textContent = example.description;
+    description.lang = example.descriptionLang || "en";
     yasgui.getTab().setQuery(example.query);
   });
 
