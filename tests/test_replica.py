@@ -325,3 +325,32 @@ def test_queries_in_flight_when_the_copy_is_made_again_are_answered(
     clients.join()
     assert clients.errors == []
     assert reloads >= 3 and clients.answered > 3
+
+
+def test_queries_over_time_together_each_answer_the_time_limit(
+    replicated: tuple[Store, Executor[QueryRequest, Answer]],
+) -> None:
+    """Two queries over their time limit on the copy's two readers: the first to time out
+    stops the copy, and the other, left with no time to run again, answers the time limit
+    too (not "the worker stopped"); the next query is answered."""
+    import threading
+
+    _store, pool = replicated
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    outcomes: list[BaseException | None] = []
+
+    def over_time() -> None:
+        try:
+            pool.run(QueryRequest(query=endless, accept=JSON), timeout=0.8)
+            outcomes.append(None)
+        except BaseException as e:  # the assertion below says what came back
+            outcomes.append(e)
+
+    for _ in range(3):
+        runs = [threading.Thread(target=over_time) for _ in range(2)]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(60)
+    assert [type(o).__name__ for o in outcomes] == ["QueryTimeoutError"] * 6
+    assert _run(pool, "ASK { ?s ?p ?o }")

@@ -163,8 +163,10 @@ class Executor(Generic[J, R]):
             try:
                 return self._run_once(job, deadline, timeout)
             except _SharedStop as e:
-                if time.monotonic() >= deadline:
-                    raise WorkerLostError(str(e)) from e
+                # with too little time left to finish, running it again would only kill the
+                # next copy at its deadline: it is a query over its time limit
+                if deadline - time.monotonic() < min(_RETRY_MIN_S, timeout / 2):
+                    raise _timeout_error(timeout) from e
 
     def _run_once(self, job: J, deadline: float, timeout: float) -> R:
         worker = self._acquire(deadline, timeout)
@@ -173,10 +175,7 @@ class Executor(Generic[J, R]):
             worker.conn.send(job)
             if not worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
                 timed_out = True
-                raise QueryTimeoutError(
-                    f"the query was stopped after {timeout:g} s, the time limit of this "
-                    "endpoint; simplify it or add a LIMIT"
-                )
+                raise _timeout_error(timeout)
             status, payload = worker.conn.recv()
             healthy = True
         except (EOFError, OSError) as e:
@@ -312,6 +311,17 @@ class Executor(Generic[J, R]):
         if process.pid is None:
             raise StoreError("the fork server did not start a query worker")
         return _Worker(pid=process.pid, conn=parent_end, generation=generation, process=process)
+
+
+#: Least time left for a job lost with a shared process to run again (see ``run``).
+_RETRY_MIN_S = 0.5
+
+
+def _timeout_error(timeout: float) -> QueryTimeoutError:
+    return QueryTimeoutError(
+        f"the query was stopped after {timeout:g} s, the time limit of this endpoint; "
+        "simplify it or add a LIMIT"
+    )
 
 
 class _SharedStop(Exception):
