@@ -80,9 +80,10 @@ def test_questions_list_plain_titles_linking_to_answers(pages_client):
 def test_questions_are_titled_in_french_under_lang_fr(pages_client):
     _, doc = page(pages_client, "/questions/?lang=fr")
     links = doc.find("ol", class_="answers-index").find_all("a")
-    assert [a.text() for a in links] == ["Services de police"]
+    assert [(a.text(), a.get("lang")) for a in links] == [("Services de police", "fr")]
     _, answer = page(pages_client, "/questions/offices?lang=fr")
     assert answer.find("h1").text() == "Services de police"
+    assert answer.find("h1").get("lang") == "fr"
     described = answer.find("p", class_="muted")
     assert described.get("lang") == "en"  # the fixture's question has no French description
     _, editor = page(pages_client, "/sparql?lang=fr")

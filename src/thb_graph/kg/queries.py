@@ -25,6 +25,10 @@ class Example:
     #: may be "" where the file gives only the other.
     translations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    def title_language(self, lang: str) -> str:
+        """The language :meth:`in_language` gives the title in."""
+        return lang if self.translations.get(lang, ("", ""))[0] else "en"
+
     def description_language(self, lang: str) -> str:
         """The language :meth:`in_language` gives the description in."""
         return lang if self.translations.get(lang, ("", ""))[1] else "en"

@@ -31,6 +31,7 @@ class Question:
     description: str
     query: str
     description_lang: str = "en"
+    title_lang: str = "en"
 
 
 @dataclass
@@ -73,6 +74,7 @@ def as_question(example: Example, lang: str = "en") -> Question:
         shown.description,
         example.query,
         example.description_language(lang),
+        example.title_language(lang),
     )
 
 

@@ -182,6 +182,7 @@ class ExampleQuery:
     title: str
     description: str
     text: str
+    title_lang: str = "en"
 
 
 def example_queries(folder: Path, lang: str = "en") -> list[ExampleQuery]:
@@ -190,7 +191,10 @@ def example_queries(folder: Path, lang: str = "en") -> list[ExampleQuery]:
     ``# title:`` line is called after its file name, with spaces for dashes and
     underscores."""
     shown = [example.in_language(lang) for example in load_examples(folder)]
-    return [ExampleQuery(e.name, _title(e), e.description, e.query) for e in shown]
+    return [
+        ExampleQuery(e.name, _title(e), e.description, e.query, e.title_language(lang))
+        for e in shown
+    ]
 
 
 def _title(example: Example) -> str:

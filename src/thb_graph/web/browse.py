@@ -86,7 +86,8 @@ def home() -> Response:
         first_year=min(years, default=""),
         last_year=max(years, default=""),
         queries=[
-            (plain_title(q.title), urls.page_url("answers.answer", name=q.name)) for q in queries
+            (plain_title(q.title), urls.page_url("answers.answer", name=q.name), q.title_lang)
+            for q in queries
         ],
     )
     return pages.vary(response, "Accept")
