@@ -75,11 +75,11 @@ def validate(
                     raise ConfigError(f"the shapes cannot be used by the sparql engine: {e}") from e
                 _log.info("validating with pyshacl: %s", e)
     if not isinstance(data_graph, Graph):
-        data_graph = dataset_of(data_graph)
+        data_graph = _dataset_of(data_graph)
     return _validate_pyshacl(data_graph, shapes_graph, ontology_graph, inference, graph_files)
 
 
-def dataset_of(graphs: Sequence[Graph]) -> Dataset:
+def _dataset_of(graphs: Sequence[Graph]) -> Dataset:
     """A Dataset holding a copy of each of ``graphs`` under its name."""
     data = Dataset(default_union=True)
     for graph in graphs:

@@ -57,12 +57,7 @@ _SIMPLE_OPERATIONS = {
 
 def stage(store: Store) -> Dataset:
     """A copy of every graph of ``store``; its default graph is the union of them."""
-    return stage_snapshot(store.dump("application/n-quads"))
-
-
-def stage_snapshot(nquads: bytes) -> Dataset:
-    """The staging copy of a store from its N-Quads dump."""
-    return staged_with_quads(nquads)[0]
+    return staged_with_quads(store.dump("application/n-quads"))[0]
 
 
 def staged_with_quads(nquads: bytes) -> tuple[Dataset, set[Quad]]:
