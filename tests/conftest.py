@@ -166,6 +166,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env.update(
         THB_GRAPH_STORE=f"oxigraph:{folder / 'store'}",
         THB_GRAPH_QUERY_TIMEOUT_S="3",
+        THB_GRAPH_LINKS_FILE=str(folder / "links.sqlite"),
         THB_GRAPH_WORKERS="2",
     )
     server = launch_server(env, folder / "server.log", timeout=180)

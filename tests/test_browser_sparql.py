@@ -62,17 +62,22 @@ def test_pick_an_example_run_it_and_see_the_table(page, live_server: LiveServer)
     assert page.thb_errors == []
 
 
-def test_a_shared_link_reopens_the_query(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
-    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
-    page.goto(f"{live_server.url}/sparql?query={quote(query)}")
+def test_a_shared_link_is_short_and_reopens_the_query(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 # " + "a long comment " * 100
+    page.goto(f"{live_server.url}/sparql?query={quote(query)}&lang=fr")
     page.wait_for_selector(".yasqe .CodeMirror")
     assert _editor_query(page) == query
+    assert not page.locator("#share-anchor").is_visible(), "no empty link before one is made"
     page.click("#share-link")
+    page.locator("#share-anchor").wait_for(state="visible")
     link = page.locator("#share-anchor").get_attribute("href")
-    assert link and "query=" in link
+    assert link and "/q/" in link and "query=" not in link, link
+    assert len(link) < len(live_server.url) + 30, f"{len(link)} characters: {link}"
+    assert link.endswith("?lang=fr")
     page.goto(link)
     page.wait_for_selector(".yasqe .CodeMirror")
     assert _editor_query(page) == query
+    assert page.get_attribute("html", "lang") == "fr"
     assert page.thb_errors == []
 
 

@@ -55,6 +55,13 @@ def _default_releases_dir() -> str:
     return "var/releases" if _checkout_dir() is not None else str(user_data_dir() / "releases")
 
 
+def _default_links_file() -> str:
+    """``var/links.sqlite`` in a checkout; the user data folder for an installed package."""
+    if _checkout_dir() is not None:
+        return "var/links.sqlite"
+    return str(user_data_dir() / "links.sqlite")
+
+
 def _setting(default: Any, help: str) -> Any:
     if isinstance(default, list | dict):
         return field(default_factory=lambda: type(default)(default), metadata={"help": help})
@@ -84,6 +91,16 @@ class Settings:
         metadata={
             "help": "Folder of the releases made by `thb-graph release`, served under /release/."
         },
+    )
+    links_file: str = field(
+        default_factory=_default_links_file,
+        metadata={
+            "help": "SQLite file of the short links made by the query editor's 'Link to this "
+            "query' (empty: no short links; the editor then gives the long link)."
+        },
+    )
+    max_links: int = _setting(
+        10000, "Most short query links kept; once reached, new ones are refused with 507."
     )
     trusted_proxies: int = _setting(
         0,

@@ -83,6 +83,10 @@ class NotFoundError(ThbGraphError):
     """An entity, graph, page or file that does not exist."""
 
 
+class LinksFullError(ThbGraphError):
+    """The table of shared query links holds all it may; nothing was added."""
+
+
 class UnknownFormatError(ThbGraphError):
     """No serialisation fits what the client accepts or asked for."""
 

@@ -28,6 +28,7 @@ __all__ = ["BLUEPRINTS", "AppState", "blueprints", "create_app", "state"]
 BLUEPRINTS = (
     "meta",
     "endpoint",
+    "links",
     "entities",
     "browse",
     "downloads",

@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import current_app
 
@@ -20,6 +21,7 @@ from thb_graph.kg.store.base import Store
 from thb_graph.sparql.answer import Answer, query_pool
 from thb_graph.sparql.cache import AnswerCache
 from thb_graph.sparql.executor import Executor
+from thb_graph.sparql.links import SharedQueries
 from thb_graph.sparql.protocol import QueryRequest
 from thb_graph.writes.transaction import Writer, isolated_writer
 
@@ -41,6 +43,20 @@ class AppState:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _pool: tuple[int, Executor[QueryRequest, Answer]] | None = field(default=None, repr=False)
     _writer: tuple[int, Writer] | None = field(default=None, repr=False)
+    _links: SharedQueries | None = field(default=None, repr=False)
+
+    def links(self) -> SharedQueries | None:
+        """The table of shared query links (None when short links are turned off)."""
+        if not self.settings.links_file:
+            return None
+        with self._lock:
+            if self._links is None:
+                self._links = SharedQueries(
+                    Path(self.settings.links_file),
+                    max_links=self.settings.max_links,
+                    max_query_bytes=self.settings.max_query_bytes,
+                )
+            return self._links
 
     def queries(self) -> Executor[QueryRequest, Answer]:
         """The query worker pool of this process."""

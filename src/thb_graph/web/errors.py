@@ -34,6 +34,7 @@ STATUS_TABLE: list[tuple[type[e.ThbGraphError], int]] = [
     (e.StoreUnavailableError, 502),
     (e.WorkerLostError, 503),
     (e.StorageFullError, 507),
+    (e.LinksFullError, 507),
     (e.OverloadedError, 503),
     (e.StoreError, 500),
 ]

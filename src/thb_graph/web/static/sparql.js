@@ -68,18 +68,38 @@
 
   var share = document.getElementById("share-link");
   var anchor = document.getElementById("share-anchor");
+  /* An example is linked by its name; any other query gets a short link kept by the server
+     (POST /q), or the long link holding the whole query if the server cannot keep it. */
   share.addEventListener("click", function () {
     var query = yasgui.getTab().getQuery();
-    var url = new URL(window.location.pathname, window.location.origin);
     var same = Object.keys(byName).filter(function (k) { return byName[k].query === query; });
-    if (same.length) { url.searchParams.set("example", same[0]); }
-    else { url.searchParams.set("query", query); }
+    var url = new URL(window.location.pathname, window.location.origin);
+    if (same.length) {
+      url.searchParams.set("example", same[0]);
+      showLink(url);
+      return;
+    }
+    var body = new URLSearchParams();
+    body.set("query", query);
+    fetch(config.root + "/q", { method: "POST", body: body, headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.json().then(function (answer) {
+          if (!response.ok || !answer.link) { throw new Error(answer.error || response.statusText); }
+          showLink(new URL(answer.link, window.location.origin));
+        });
+      })
+      .catch(function () {
+        url.searchParams.set("query", query);
+        showLink(url);
+      });
+  });
+  function showLink(url) {
     if (config.lang && config.lang !== "en") { url.searchParams.set("lang", config.lang); }
     anchor.href = url.toString();
     anchor.textContent = url.toString();
     anchor.hidden = false;
     if (navigator.clipboard) { navigator.clipboard.writeText(url.toString()).catch(function () {}); }
-  });
+  }
   window.thbYasgui = yasgui;
 
   /* Result cells: an IRI as a compact name linking to its page here (names filled in after
