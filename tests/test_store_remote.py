@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from thb_graph.errors import BadRequestError, QuerySyntaxError, ThbGraphError
 from thb_graph.kg.load import build_store
 from thb_graph.kg.store import open_store
 from thb_graph.kg.store.base import QueryResult, Store
-from thb_graph.kg.store.remote import RemoteStore
+from thb_graph.kg.store.remote import LIST_TTL_S, RemoteStore
 from thb_graph.kg.store.remote_http import parse_results_json, parse_triples
 
 pytestmark = pytest.mark.virtuoso
@@ -103,6 +104,63 @@ def test_the_servers_own_graphs_stay_out_of_answers(scratch: RemoteStore) -> Non
     graphs = scratch.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
     assert int(total) == 1  # type: ignore[arg-type]
     assert graphs == [(URIRef(scratch.graph_prefix + "x"),)]
+
+
+def test_a_graph_another_program_adds_later_stays_out_of_answers(
+    scratch: RemoteStore, virtuoso_url: str
+) -> None:
+    scratch.load(b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", scratch.graph_prefix + "x")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(scratch.query(count).rows[0][0]) == 1  # type: ignore[arg-type]
+    prefix = f"https://w3id.org/thb-graph/test-{uuid.uuid4().hex[:8]}/graph/"
+    other = RemoteStore(virtuoso_url, virtuoso_url, graph_prefix=prefix)
+    try:
+        other.load(b"<urn:d> <urn:e> <urn:f> .", "application/n-triples", other.graph_prefix + "y")
+        time.sleep(LIST_TTL_S)
+        assert int(scratch.query(count).rows[0][0]) == 1  # type: ignore[arg-type]
+        assert scratch.query("ASK { GRAPH ?g { <urn:d> ?p ?o } }").boolean is False
+        assert other.query("ASK { <urn:d> ?p ?o }").boolean is True
+        assert other.query("ASK { <urn:a> ?p ?o }").boolean is False
+    finally:
+        other.drop_graph(other.graph_prefix + "y")
+        other._send_update(f"DROP SILENT GRAPH <{other.meta_graph}>")
+        other.close()
+
+
+def test_through_the_server_a_write_by_anyone_shows_in_the_next_answer(
+    scratch: RemoteStore, virtuoso_url: str, settings: Settings
+) -> None:
+    from thb_graph.web import create_app
+
+    graph = scratch.graph_prefix + "x"
+    scratch.load(b"<urn:a> <urn:b> 1 .", "text/turtle", graph)
+    app = create_app(settings, scratch)
+    client = app.test_client()
+    ask = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    json_type = {"Accept": "application/sparql-results+json"}
+
+    def count() -> int:
+        reply = client.get("/sparql", query_string=ask, headers=json_type)
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        return int(reply.get_json()["results"]["bindings"][0]["n"]["value"])
+
+    writer = RemoteStore(virtuoso_url, virtuoso_url, graph_prefix=scratch.graph_prefix)
+    try:
+        assert count() == 1
+        writer.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> 2 }} }}")
+        assert count() == 2  # same request: not answered from the cache of the first
+        writer.load(b"<urn:c> <urn:d> 3 .", "text/turtle", scratch.graph_prefix + "y")
+        assert count() == 3  # a new graph of ours is seen at once
+    finally:
+        writer.close()
+        app.extensions["thb_graph"].close()
+
+
+def test_syntax_errors_name_the_line_of_the_query_as_written(scratch: RemoteStore) -> None:
+    scratch.load(b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", scratch.graph_prefix + "x")
+    with pytest.raises(QuerySyntaxError) as raised:
+        scratch.query("# a comment\nSELECT * WHERE {\n  ?s ?p\n}")
+    assert raised.value.line in (3, 4), raised.value.message
 
 
 def test_replace_and_drop_graph(scratch: RemoteStore) -> None:

@@ -24,14 +24,17 @@ from thb_graph.errors import (
     StoreUnavailableError,
 )
 from thb_graph.kg.store import open_store
+from thb_graph.kg.store.base import QueryResult
 from thb_graph.kg.store.remote import RemoteStore, open_remote
 from thb_graph.kg.store.remote_http import (
+    VERBATIM,
     has_dataset_clause,
     json_term,
     parse_results_json,
     query_form,
     repair_lexical,
 )
+from thb_graph.sparql.results import to_json
 
 PREFIX = "https://w3id.org/thb-graph/graph/"
 
@@ -179,6 +182,29 @@ def test_json_terms_become_rdflib_terms_with_virtuoso_quirks_repaired() -> None:
 def test_a_month_count_reads_back_as_the_canonical_duration(months: str, duration: str) -> None:
     assert repair_lexical(months, str(XSD.duration)) == duration
     assert repair_lexical("P6M", str(XSD.duration)) == "P6M"
+
+
+def test_json_results_pass_through_repaired_and_equal_to_those_written_from_terms() -> None:
+    bindings = [
+        {"s": {"type": "uri", "value": "nodeID://b7"}, "n": {"type": "literal", "value": "x"}},
+        {"n": {"type": "typed-literal", "datatype": str(XSD.boolean), "value": "0"}},
+        {"n": {"type": "literal", "datatype": VERBATIM + "duration", "value": "P21D"}},
+        {"n": {"type": "typed-literal", "datatype": str(XSD.duration), "value": "18"}},
+        {"n": {"type": "literal", "xml:lang": "fr", "value": "loi"}},
+        {"s": {"type": "uri", "value": "urn:a"}, "n": {"type": "literal", "value": "2"}},
+    ]
+    body = json.dumps({"head": {"vars": ["s", "n"]}, "results": {"bindings": bindings}})
+    passed = parse_results_json(body.encode())
+    assert passed.json_bindings() is not None
+    from_terms = QueryResult(kind="select", variables=passed.variables, rows=passed.rows)
+    assert from_terms.json_bindings() is None
+    assert to_json(passed) == to_json(from_terms)
+    written = json.loads(to_json(passed))["results"]["bindings"]
+    assert written[0]["s"] == {"type": "bnode", "value": "b7"}
+    assert written[1]["n"]["value"] == "false"
+    assert written[2]["n"] == {"type": "literal", "datatype": str(XSD.duration), "value": "P21D"}
+    assert written[3]["n"]["value"] == "P1Y6M"
+    assert passed.row_count() == 6
 
 
 def test_rows_beyond_max_rows_are_cut_and_flagged() -> None:

@@ -116,4 +116,6 @@ def query_pool(store: Store, *, workers: int, max_rows: int) -> Executor[QueryRe
             preload=("thb_graph.sparql.answer", "thb_graph.kg.store"),
         )
     target = partial(answer, store, max_rows=max_rows)
+    if store.reads_see_writes:  # a server: a fork's reads are live, and reading costs a trip
+        return Executor(target, size=workers)
     return Executor(target, size=workers, version=store.version)

@@ -72,6 +72,9 @@ class Store(ABC):
     #: True when the store may hold graphs that are not the dataset's (a shared remote
     #: server): engines then read only the dataset's graphs (``graph_names``).
     may_hold_other_graphs: bool = False
+    #: True when every read, in any process, sees the latest write (a server holds the data):
+    #: query workers then need not be replaced after a write.
+    reads_see_writes: bool = False
 
     @property
     def location(self) -> Path | None:

@@ -8,10 +8,12 @@ N-Triples into triples, error bodies into domain errors.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
 import re
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -164,6 +166,7 @@ class SparqlHttpClient:
             conn, reused = self._connection(timeout)
             try:
                 conn.request(method, path, body=body, headers=headers)
+                _ack_at_once(conn)
                 response = conn.getresponse()
                 data = response.read()
             except TimeoutError as e:
@@ -195,6 +198,17 @@ class SparqlHttpClient:
         for conn in conns:
             conn.close()
         self._local.conn = None
+
+
+def _ack_at_once(conn: http.client.HTTPConnection) -> None:
+    """Acknowledge the reply's packets as they come (Linux's TCP_QUICKACK, which lasts a few
+    packets: set for each request). Otherwise a reply of more than a few packets on a
+    kept-alive connection stalls 40 ms: the server waits for an acknowledgement of its last
+    packet that this side delays (measured on Virtuoso: 48 ms for a 60 KB answer, 3.7 ms with
+    it)."""
+    if conn.sock is not None and hasattr(socket, "TCP_QUICKACK"):
+        with contextlib.suppress(OSError):
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
 
 def raise_for_reply(reply: HttpReply, *, url: str, client_text: bool) -> None:
@@ -251,8 +265,70 @@ def parse_results_json(body: bytes, max_rows: int | None = None) -> QueryResult:
     truncated = max_rows is not None and len(bindings) > max_rows
     if truncated:
         bindings = bindings[:max_rows]
-    rows = [tuple(json_term(b[v]) if v in b else None for v in variables) for b in bindings]
-    return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
+    try:
+        kept = [{v: json_binding(b[v]) for v in variables if v in b} for b in bindings]
+    except (AttributeError, TypeError) as e:
+        raise StoreUnavailableError("the remote store sent malformed JSON bindings") from e
+    return RemoteRows(variables, kept, truncated)
+
+
+class RemoteRows(QueryResult):
+    """The rows of a SELECT as the server's JSON bindings (repaired), turned into rdflib
+    terms only when someone reads them: the endpoint writes JSON results straight from the
+    bindings, which costs a tenth of making terms and writing them back."""
+
+    def __init__(
+        self, variables: tuple[str, ...], bindings: list[dict[str, dict[str, str]]], truncated: bool
+    ) -> None:
+        self._bindings = bindings
+        self._rows: list[tuple[Node | None, ...]] | None = None
+        super().__init__(kind="select", variables=variables, truncated=truncated)
+
+    @property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """The rows as rdflib terms (converted once)."""
+        if self._rows is None:
+            names = self.variables
+            self._rows = [
+                tuple(json_term(b[v]) if v in b else None for v in names) for b in self._bindings
+            ]
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[tuple[Node | None, ...]]) -> None:
+        self._rows = value or None  # the dataclass sets an empty list: keep converting lazily
+
+    def row_count(self) -> int:
+        """How many rows, without converting them."""
+        return len(self._bindings)
+
+    def json_bindings(self) -> list[dict[str, dict[str, str]]]:
+        """The rows in the form of SPARQL JSON results."""
+        return self._bindings
+
+
+def json_binding(value: dict[str, Any]) -> dict[str, str]:
+    """One JSON result binding in the standard form, with Virtuoso's answers repaired:
+    ``typed-literal`` is a literal, ``nodeID://`` names a blank node, literals kept verbatim
+    read back as their XSD type (the same terms as :func:`json_term`)."""
+    kind = value.get("type")
+    text = str(value.get("value", ""))
+    if kind == "uri":
+        if text.startswith("nodeID://"):
+            return {"type": "bnode", "value": text[9:]}
+        return {"type": "uri", "value": text}
+    if kind == "bnode":
+        return {"type": "bnode", "value": text[9:] if text.startswith("nodeID://") else text}
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        if lang:
+            return {"type": "literal", "value": text, "xml:lang": str(lang)}
+        datatype = value.get("datatype")
+        if datatype is None or datatype == XSD + "string":
+            return {"type": "literal", "value": text}
+        datatype = xsd_datatype(str(datatype))
+        return {"type": "literal", "value": repair_lexical(text, datatype), "datatype": datatype}
+    raise StoreUnavailableError(f"the remote store sent an unknown term type: {kind!r}")
 
 
 def json_term(value: dict[str, Any]) -> Node:
