@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from rdflib.term import Node
 
@@ -53,6 +53,36 @@ class QueryResult:
             {v: t for v, t in zip(self.variables, row, strict=True) if t is not None}
             for row in self.rows
         ]
+
+
+class LazyRows(QueryResult):
+    """SELECT rows kept in a backend's own form (``native``), turned into rdflib terms only
+    when someone reads ``rows``: making the terms costs about as much as finding the rows,
+    and the endpoint writes JSON results from the native form (``json_bindings``)."""
+
+    def __init__(self, variables: tuple[str, ...], native: Sequence[Any], truncated: bool) -> None:
+        self._native = native
+        self._rows: list[tuple[Node | None, ...]] | None = None
+        super().__init__(kind="select", variables=variables, truncated=truncated)
+
+    @property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """The rows as rdflib terms (converted once)."""
+        if self._rows is None:
+            self._rows = self.terms_of(self._native)
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[tuple[Node | None, ...]]) -> None:
+        self._rows = value or None  # the dataclass sets an empty list: keep converting lazily
+
+    def row_count(self) -> int:
+        """How many rows, without converting them."""
+        return len(self._native)
+
+    def terms_of(self, native: Sequence[Any]) -> list[tuple[Node | None, ...]]:
+        """The native rows as rdflib terms."""
+        raise NotImplementedError
 
 
 class StoreOpener(Protocol):

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from thb_graph.errors import StoreError
-from thb_graph.kg.store.base import QueryResult
+from thb_graph.kg.store.base import LazyRows, QueryResult
 from thb_graph.kg.store.terms import to_rdflib
 
 
@@ -38,32 +38,12 @@ def to_query_result(result: Any, max_rows: int | None) -> QueryResult:
     return OxigraphRows(variables, rows, truncated)
 
 
-class OxigraphRows(QueryResult):
+class OxigraphRows(LazyRows):
     """The solutions of a SELECT as pyoxigraph terms, turned into rdflib terms on first use."""
 
-    def __init__(
-        self, variables: tuple[str, ...], native: Sequence[tuple[Any, ...]], truncated: bool
-    ) -> None:
-        self._native = native
-        self._rows: list[tuple[Node | None, ...]] | None = None
-        super().__init__(kind="select", variables=variables, truncated=truncated)
-
-    @property
-    def rows(self) -> list[tuple[Node | None, ...]]:
-        """The rows as rdflib terms (converted once)."""
-        if self._rows is None:
-            self._rows = [
-                tuple(None if t is None else to_rdflib(t) for t in row) for row in self._native
-            ]
-        return self._rows
-
-    @rows.setter
-    def rows(self, value: list[tuple[Node | None, ...]]) -> None:
-        self._rows = value or None  # the dataclass sets an empty list: keep converting lazily
-
-    def row_count(self) -> int:
-        """How many rows, without converting them."""
-        return len(self._native)
+    def terms_of(self, native: Sequence[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
+        """The rows as rdflib terms."""
+        return [tuple(None if t is None else to_rdflib(t) for t in row) for row in native]
 
     def json_bindings(self) -> list[dict[str, dict[str, str]]]:
         """The rows in the form of SPARQL JSON results, written from the pyoxigraph terms."""

@@ -15,6 +15,7 @@ import os
 import re
 import socket
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -29,7 +30,7 @@ from thb_graph.errors import (
     QueryTimeoutError,
     StoreUnavailableError,
 )
-from thb_graph.kg.store.base import QueryResult
+from thb_graph.kg.store.base import LazyRows, QueryResult
 from thb_graph.kg.store.terms import to_rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -272,39 +273,21 @@ def parse_results_json(body: bytes, max_rows: int | None = None) -> QueryResult:
     return RemoteRows(variables, kept, truncated)
 
 
-class RemoteRows(QueryResult):
+class RemoteRows(LazyRows):
     """The rows of a SELECT as the server's JSON bindings (repaired), turned into rdflib
     terms only when someone reads them: the endpoint writes JSON results straight from the
     bindings, which costs a tenth of making terms and writing them back."""
 
-    def __init__(
-        self, variables: tuple[str, ...], bindings: list[dict[str, dict[str, str]]], truncated: bool
-    ) -> None:
-        self._bindings = bindings
-        self._rows: list[tuple[Node | None, ...]] | None = None
-        super().__init__(kind="select", variables=variables, truncated=truncated)
-
-    @property
-    def rows(self) -> list[tuple[Node | None, ...]]:
-        """The rows as rdflib terms (converted once)."""
-        if self._rows is None:
-            names = self.variables
-            self._rows = [
-                tuple(json_term(b[v]) if v in b else None for v in names) for b in self._bindings
-            ]
-        return self._rows
-
-    @rows.setter
-    def rows(self, value: list[tuple[Node | None, ...]]) -> None:
-        self._rows = value or None  # the dataclass sets an empty list: keep converting lazily
-
-    def row_count(self) -> int:
-        """How many rows, without converting them."""
-        return len(self._bindings)
+    def terms_of(
+        self, native: Sequence[dict[str, dict[str, str]]]
+    ) -> list[tuple[Node | None, ...]]:
+        """The rows as rdflib terms."""
+        names = self.variables
+        return [tuple(json_term(b[v]) if v in b else None for v in names) for b in native]
 
     def json_bindings(self) -> list[dict[str, dict[str, str]]]:
         """The rows in the form of SPARQL JSON results."""
-        return self._bindings
+        return list(self._native)
 
 
 def json_binding(value: dict[str, Any]) -> dict[str, str]:
