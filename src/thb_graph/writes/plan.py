@@ -33,10 +33,20 @@ from thb_graph.kg.build import load_shapes
 from thb_graph.kg.incremental import reinfer, rules_of
 from thb_graph.kg.infer import infer
 from thb_graph.kg.iris import Iris
+from thb_graph.kg.shacl import UnsupportedShapeError
+from thb_graph.kg.shacl.kept import KeptValidationStore
 from thb_graph.kg.validate import ValidationReport, validate
 from thb_graph.writes.commit import commit_text, ox_triple
 from thb_graph.writes.history import WriteRecord, history_triples, new_activity_iri
-from thb_graph.writes.stage import Change, Quad, StagingCache, apply_update, quad_set
+from thb_graph.writes.stage import (
+    KEEP_AT_MOST,
+    Change,
+    Quad,
+    StagingCache,
+    apply_update,
+    graphs_written,
+    statements_after,
+)
 from thb_graph.writes.upload import parse_upload
 
 Operation = Literal["update", "put", "post", "delete"]
@@ -146,6 +156,8 @@ def plan_write(context: WriteContext, job: WriteJob) -> Plan | Rejection:
 
 #: The staged copy this process keeps from one write to the next (``writes.stage``).
 STAGING = StagingCache()
+#: The store the shapes are checked on, kept likewise (``kg.shacl.kept``).
+VALIDATION = KeptValidationStore(keep_at_most=KEEP_AT_MOST)
 
 
 def _plan_on(
@@ -158,8 +170,9 @@ def _plan_on(
 ) -> Plan | Rejection:
     iris = context.iris
     lap = time.perf_counter()
-    _apply(ds, context, job)
-    after = quad_set(ds)
+    with graphs_written(ds) as written:
+        _apply(ds, context, job)
+    after = statements_after(ds, before, written)
     added, removed = after - before, before - after
     change.added, change.removed = added, removed  # undone on the copy after planning
     seconds["apply"] = _lap(lap)
@@ -178,14 +191,23 @@ def _plan_on(
     data_graphs = _data_graphs(ds, iris, touched)
     lap = time.perf_counter()
     ontology = ds.graph(URIRef(iris.ontology_graph))
+    axioms = [(s, p, o) for s, p, o, g in after if g == ontology.identifier]
+    data_names = {graph.identifier for graph in data_graphs}
+    data = {(s, p, o, str(g)) for s, p, o, g in after if g in data_names}
     focus = _focus_nodes(data_graphs, added, removed)
-    report = validate(data_graphs, context.shapes, ontology, focus_nodes=focus)
+    try:
+        report = VALIDATION.validate(
+            data, axioms, context.shapes, focus_nodes=focus, prefixes=ontology
+        )
+    except UnsupportedShapeError:  # shapes only pyshacl runs
+        report = validate(data_graphs, context.shapes, ontology, focus_nodes=focus)
     seconds["validate"] = _lap(lap)
     if not report.conforms:
         return _rejection(report)
     lap = time.perf_counter()
     inferred_old = {(s, p, o) for s, p, o, g in before if g == URIRef(iris.inferred_graph)}
-    inferred_new = _inferred(ontology, data_graphs, inferred_old, added, removed)
+    asserted = [(s, p, o) for s, p, o, _ in data] + axioms
+    inferred_new = _inferred(ontology, data_graphs, axioms, asserted, inferred_old, added, removed)
     seconds["infer"] = _lap(lap)
     started = datetime.fromtimestamp(job.started, UTC)
     activity = new_activity_iri(iris, started)
@@ -242,15 +264,17 @@ def _focus_nodes(data_graphs: list[Graph], added: set[Quad], removed: set[Quad])
 def _inferred(
     ontology: Graph,
     data_graphs: list[Graph],
+    axioms: list[tuple[Node, Node, Node]],
+    asserted: list[tuple[Node, Node, Node]],
     before: set[tuple[Node, Node, Node]],
     added: set[Quad],
     removed: set[Quad],
 ) -> set[tuple[Node, Node, Node]]:
     """The inferred graph after the change: redone for the nodes the change affects
-    (``kg.incremental``), or in full (owlrl) when the change touches the rules."""
-    asserted = [t for graph in (ontology, *data_graphs) for t in graph]
+    (``kg.incremental``; ``axioms``: the ontology's statements, ``asserted``: those and
+    the data's after it), or in full (owlrl) when the change touches the rules."""
     changed = [(s, p, o) for s, p, o, _ in (*added, *removed)]
-    redone = reinfer(rules_of(ontology), asserted, before, changed)
+    redone = reinfer(rules_of(axioms), asserted, before, changed)
     if redone is not None:
         return redone.inferred
     return set(infer([ontology, *data_graphs]).graph)

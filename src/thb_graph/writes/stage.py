@@ -148,6 +148,53 @@ class StagingCache:
         self._ds, self._lines, self._statements = None, set(), set()
 
 
+#: Said of a write that may have changed any graph (a removal asked of the whole dataset).
+EVERY_GRAPH = URIRef("urn:thb-graph:every-graph")
+
+
+@contextmanager
+def graphs_written(ds: Dataset) -> Iterator[set[Node | None]]:
+    """The names of the graphs of ``ds`` written to while the block runs (None: the default
+    graph; :data:`EVERY_GRAPH` when a removal was not confined to one graph), so that the
+    statements after a write are read from those graphs only, not from the whole copy."""
+    store = ds.store
+    written: set[Node | None] = set()
+    add, remove = store.add, store.remove
+
+    def name_of(context: Any) -> Node | None:
+        if context is None:
+            return EVERY_GRAPH
+        name = context.identifier if isinstance(context, Graph) else context
+        return None if name == DATASET_DEFAULT_GRAPH_ID else name
+
+    def recording_add(triple: Any, context: Any, quoted: bool = False) -> None:
+        written.add(name_of(context))
+        add(triple, context, quoted=quoted)
+
+    def recording_remove(pattern: Any, context: Any = None) -> None:
+        written.add(name_of(context))
+        remove(pattern, context=context)
+
+    store.add, store.remove = recording_add, recording_remove  # type: ignore[method-assign,assignment]
+    try:
+        yield written
+    finally:
+        del store.add, store.remove  # the class's own methods again
+
+
+def statements_after(ds: Dataset, before: set[Quad], written: set[Node | None]) -> set[Quad]:
+    """Every statement of ``ds`` after a write that changed only the graphs ``written``
+    (``before``: every statement before it); the whole copy is read when any graph may
+    have changed."""
+    if EVERY_GRAPH in written:
+        return quad_set(ds)
+    after = {q for q in before if q[3] not in written}
+    for name in written:
+        graph = ds.default_graph if name is None else ds.graph(URIRef(str(name)))
+        after.update((s, p, o, name) for s, p, o in graph)
+    return after
+
+
 def quad_set(ds: Dataset) -> set[Quad]:
     """Every statement of ``ds`` with its graph name (None for the default graph)."""
     out: set[Quad] = set()

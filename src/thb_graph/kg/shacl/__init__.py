@@ -27,7 +27,13 @@ ONTOLOGY_GRAPH = "urn:thb-graph:validate:ontology"
 #: Where validate_store lists the focus nodes it is given.
 FOCUS_GRAPH = "urn:thb-graph:validate:focus"
 
-__all__ = ["UnsupportedShapeError", "ontology_quads", "validate_graphs", "validate_store"]
+__all__ = [
+    "UnsupportedShapeError",
+    "bind_missing",
+    "ontology_quads",
+    "validate_graphs",
+    "validate_store",
+]
 
 
 def validate_store(
@@ -114,7 +120,7 @@ def validate_graphs(
         names = Dataset()
     if ontology_graph is not None:
         quads += ontology_quads(ontology_graph)
-        _bind_missing(names, ontology_graph)
+        bind_missing(names, ontology_graph)
     store.extend(quads)
     return validate_store(
         store,
@@ -127,7 +133,7 @@ def validate_graphs(
     )
 
 
-def _bind_missing(data_graph: Graph, ontology: Graph) -> None:
+def bind_missing(data_graph: Graph, ontology: Graph) -> None:
     """Bind the ontology's prefixes the data lacks, as pyshacl does when it mixes them."""
     if ontology.namespace_manager is data_graph.namespace_manager:
         return
