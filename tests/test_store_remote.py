@@ -156,6 +156,16 @@ def test_through_the_server_a_write_by_anyone_shows_in_the_next_answer(
         app.extensions["thb_graph"].close()
 
 
+def test_graph_patterns_count_alike_with_and_without_graph(scratch: RemoteStore) -> None:
+    graph = scratch.graph_prefix + "x"
+    scratch.load(b"<urn:a> <urn:b> 1 , 2 .", "text/turtle", graph)
+    scratch.load(b"<urn:a> <urn:b> 3 .", "text/turtle", scratch.graph_prefix + "y")
+    named = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    every = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(scratch.query(named).rows[0][0]) == 2  # type: ignore[arg-type]
+    assert int(scratch.query(every).rows[0][0]) == 3  # type: ignore[arg-type]
+
+
 def test_syntax_errors_name_the_line_of_the_query_as_written(scratch: RemoteStore) -> None:
     scratch.load(b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", scratch.graph_prefix + "x")
     with pytest.raises(QuerySyntaxError) as raised:

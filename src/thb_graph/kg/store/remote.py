@@ -48,6 +48,7 @@ from thb_graph.kg.store.remote_http import (
     XSD,
     SparqlHttpClient,
     has_dataset_clause,
+    names_graphs,
     parse_reply,
     query_form,
     raise_for_reply,
@@ -128,16 +129,15 @@ class RemoteStore(Store):
         graphs that are not ours are left out instead, on the query's first line (so line
         numbers in its error messages stay right).
         """
+        leave_out = self._on_virtuoso() and not names_graphs(query)
         found = self._graphs
-        if found is not None and self._fresh(found) and self._on_virtuoso():
+        if found is not None and self._fresh(found) and leave_out:
             managed, others = found[1], found[2]  # what a write of ours adds is ours: no check
         else:
             managed, others = self._graph_lists()
-        if self._on_virtuoso() and len(others) <= MAX_LEFT_OUT:
-            left_out = " ".join(
-                f"define input:default-graph-exclude <{g}> define input:named-graph-exclude <{g}>"
-                for g in others
-            )
+        if leave_out and len(others) <= MAX_LEFT_OUT:
+            # (only without GRAPH: Virtuoso 7.2 then answers GRAPH <g> patterns wrongly)
+            left_out = " ".join(f"define input:default-graph-exclude <{g}>" for g in others)
             return [("query", f"{left_out} {query}" if left_out else query)]
         scope = managed or [self.meta_graph + "#none"]
         return [

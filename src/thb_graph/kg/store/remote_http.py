@@ -66,6 +66,11 @@ def query_form(text: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def names_graphs(text: str) -> bool:
+    """True when the query has a GRAPH pattern (comments, strings and IRIs aside)."""
+    return re.search(r"(?i)\bGRAPH\b", _code_only(text)) is not None
+
+
 def has_dataset_clause(text: str) -> bool:
     """True when the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
     return _FROM.search(_code_only(text)) is not None
