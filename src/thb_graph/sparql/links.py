@@ -82,12 +82,10 @@ class SharedQueries:
 
     def _connect(self) -> closing[sqlite3.Connection]:
         with self._lock:
-            if not self._made:
+            if not self._made:  # the folder, the table and its journal mode, once
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)  # BEGIN is ours
-        with self._lock:
-            if not self._made:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute(_SCHEMA)
+                with closing(sqlite3.connect(self.path, timeout=10)) as db:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.execute(_SCHEMA)
                 self._made = True
-        return closing(db)
+        return closing(sqlite3.connect(self.path, timeout=10, isolation_level=None))  # BEGIN: ours

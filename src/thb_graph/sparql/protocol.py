@@ -66,7 +66,7 @@ def parse_request(
         content_type = lower.get("content-type", "").split(";")[0].strip().lower()
         if content_type == SPARQL_QUERY:
             form = {}
-            queries = [_decode(body), *args.get("query", ())]
+            queries = [decode_query(body), *args.get("query", ())]
         elif content_type == FORM:
             queries = [*args.get("query", ()), *form.get("query", ())]
             if "update" in form or "update" in args:
@@ -108,7 +108,8 @@ def _iris(args: Params, form: Params, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(checked_iri(value, name) for value in values))
 
 
-def _decode(body: bytes) -> str:
+def decode_query(body: bytes) -> str:
+    """A query or update sent as the request body, as text (it must be UTF-8)."""
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as e:

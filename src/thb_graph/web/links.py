@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from thb_graph.errors import BadRequestError, NotFoundError
 from thb_graph.sparql import negotiate
 from thb_graph.sparql.links import SharedQueries
-from thb_graph.sparql.protocol import FORM
+from thb_graph.sparql.protocol import FORM, decode_query
 from thb_graph.web import http
 from thb_graph.web.app_state import state
 from thb_graph.web.endpoint import editor
@@ -35,10 +35,7 @@ def make_link() -> tuple[Response, int, dict[str, str]]:
             raise BadRequestError("give exactly one query= field")
         query = found[0]
     elif request.mimetype == QUERY_TYPE:
-        try:
-            query = request.get_data().decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise BadRequestError(f"the query is not UTF-8 text (byte {e.start})") from e
+        query = decode_query(request.get_data())
     else:
         raise BadRequestError(
             f"send the query as {FORM} (query=...) or as {QUERY_TYPE}, "

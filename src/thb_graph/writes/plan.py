@@ -196,9 +196,7 @@ def _plan_on(
     data = {(s, p, o, str(g)) for s, p, o, g in after if g in data_names}
     focus = _focus_nodes(data_graphs, added, removed)
     try:
-        report = VALIDATION.validate(
-            data, axioms, context.shapes, focus_nodes=focus, prefixes=ontology
-        )
+        report = VALIDATION.validate(data, ontology, context.shapes, focus_nodes=focus)
     except UnsupportedShapeError:  # shapes only pyshacl runs
         report = validate(data_graphs, context.shapes, ontology, focus_nodes=focus)
     seconds["validate"] = _lap(lap)

@@ -30,6 +30,7 @@ FOCUS_GRAPH = "urn:thb-graph:validate:focus"
 __all__ = [
     "UnsupportedShapeError",
     "bind_missing",
+    "ontology_axioms",
     "ontology_quads",
     "validate_graphs",
     "validate_store",
@@ -143,20 +144,26 @@ def bind_missing(data_graph: Graph, ontology: Graph) -> None:
             data_graph.namespace_manager.bind(prefix, namespace)
 
 
-_AXIOMS: dict[int, Graph] = {}
+_AXIOMS: dict[int, list[tuple[Node, Node, Node]]] = {}
 
 
 def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
+    """The part of ``ontology`` pyshacl mixes into the data, as quads of ``graph``."""
+    return [_quad(s, p, o, graph) for s, p, o in ontology_axioms(ontology)]
+
+
+def ontology_axioms(ontology: Graph) -> list[tuple[Node, Node, Node]]:
     """The part of ``ontology`` pyshacl mixes into the data (its RDFS and OWL axioms: the
-    classes, properties and their relations), as quads of ``graph``; worked out once per
-    ontology content (each write stages the same ontology afresh)."""
+    classes, properties and their relations); worked out once per ontology content (each
+    write stages the same ontology afresh)."""
     key = hash(frozenset(ontology))
     axioms = _AXIOMS.get(key)
     if axioms is None:
         if len(_AXIOMS) >= 8:
             _AXIOMS.clear()
-        axioms = _AXIOMS[key] = inoculate(Graph(), ontology)  # type: ignore[arg-type]
-    return [_quad(s, p, o, graph) for s, p, o, *_ in axioms]
+        mixed = inoculate(Graph(), ontology)  # type: ignore[arg-type]
+        axioms = _AXIOMS[key] = [(s, p, o) for s, p, o, *_ in mixed]
+    return axioms
 
 
 def _quad(s: object, p: object, o: object, graph: str) -> ox.Quad:

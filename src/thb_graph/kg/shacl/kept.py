@@ -12,11 +12,10 @@ import threading
 from collections.abc import Collection, Set
 
 import pyoxigraph as ox
-from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import Dataset, Graph
 from rdflib.term import Node
 
-from thb_graph.kg.shacl import ONTOLOGY_GRAPH, bind_missing, validate_store
+from thb_graph.kg.shacl import ONTOLOGY_GRAPH, bind_missing, ontology_axioms, validate_store
 from thb_graph.kg.shacl.report import ValidationReport
 from thb_graph.kg.store.terms import to_oxigraph
 
@@ -35,31 +34,26 @@ class KeptValidationStore:
         self._lock = threading.Lock()
         self._store = ox.Store()
         self._held: dict[NamedQuad, ox.Quad] = {}
-        self._ontology: tuple[frozenset[tuple[Node, Node, Node]], set[NamedQuad], Graph] | None
-        self._ontology = None
 
     def validate(
         self,
         data: Set[NamedQuad],
-        ontology: Collection[tuple[Node, Node, Node]],
+        ontology: Graph,
         shapes: Graph,
         *,
         focus_nodes: Collection[Node],
-        prefixes: Graph,
     ) -> ValidationReport:
         """The report of ``data`` (statements with their graph names) with the axioms of
-        ``ontology`` mixed in, checked at ``focus_nodes``, as ``validate_graphs`` gives it
-        (``prefixes``: the graph whose prefixes name nodes in messages, as the ontology's
-        do there)."""
+        ``ontology`` mixed in, checked at ``focus_nodes``, as ``validate_graphs`` gives it."""
         with self._lock:
-            axioms, names = self._axioms(ontology, prefixes)
+            axioms = {(s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology_axioms(ontology)}
             self._bring_to(data | axioms)
             try:
                 return validate_store(
                     self._store,
                     shapes,
                     data_graphs={q[3] for q in data},
-                    names=names,
+                    names=_names(ontology),
                     focus_nodes=focus_nodes,
                 )
             finally:
@@ -75,24 +69,14 @@ class KeptValidationStore:
         self._store.extend(list(new.values()))
         held.update(new)
 
-    def _axioms(
-        self, ontology: Collection[tuple[Node, Node, Node]], prefixes: Graph
-    ) -> tuple[set[NamedQuad], Graph]:
-        """What pyshacl mixes in of the ontology, and a graph of its prefixes for messages
-        (worked out once per ontology content)."""
-        triples = frozenset(ontology)
-        if self._ontology is None or self._ontology[0] != triples:
-            graph = Graph()
-            for triple in triples:
-                graph.add(triple)
-            mixed = inoculate(Graph(), graph)  # type: ignore[arg-type]
-            axioms = {(s, p, o, ONTOLOGY_GRAPH) for s, p, o, *_ in mixed}
-            names = Dataset()
-            bind_missing(names, prefixes)
-            self._ontology = (triples, axioms, names)
-        return self._ontology[1], self._ontology[2]
-
 
 def _ox_quad(quad: NamedQuad) -> ox.Quad:
     s, p, o, graph = quad
     return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(graph))  # type: ignore[arg-type]
+
+
+def _names(ontology: Graph) -> Graph:
+    """The graph whose prefixes name nodes in messages, bound as ``validate_graphs`` does."""
+    names = Dataset()
+    bind_missing(names, ontology)
+    return names

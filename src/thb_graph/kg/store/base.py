@@ -55,7 +55,7 @@ class QueryResult:
         ]
 
 
-class LazyRows(QueryResult):
+class LazyRows(QueryResult, ABC):
     """SELECT rows kept in a backend's own form (``native``), turned into rdflib terms only
     when someone reads ``rows``: making the terms costs about as much as finding the rows,
     and the endpoint writes JSON results from the native form (``json_bindings``)."""
@@ -80,9 +80,9 @@ class LazyRows(QueryResult):
         """How many rows, without converting them."""
         return len(self._native)
 
+    @abstractmethod
     def terms_of(self, native: Sequence[Any]) -> list[tuple[Node | None, ...]]:
         """The native rows as rdflib terms."""
-        raise NotImplementedError
 
 
 class StoreOpener(Protocol):
