@@ -22,7 +22,13 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
         if m.type in ("error", "warning") else None
     )  # fmt: skip
     opened.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    opened.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    # a request the browser cancels because the page moved on (suggestions still loading when
+    # Enter submits the search) is not a failure of the site; any other failure is
+    opened.on(
+        "requestfailed",
+        lambda r: problems.append(f"request failed: {r.url} ({r.failure})")
+        if r.failure != "net::ERR_ABORTED" else None,
+    )  # fmt: skip
     opened.problems = problems  # type: ignore[attr-defined]
     opened.base = live_server.url  # type: ignore[attr-defined]
     yield opened
