@@ -23,6 +23,7 @@ from thb_graph.errors import ConfigError
 from thb_graph.kg.build import build_dataset
 from thb_graph.kg.shacl import (
     UnsupportedShapeError,
+    engine,
     ontology_quads,
     validate_graphs,
     validate_store,
@@ -330,15 +331,20 @@ def test_validating_a_change_gives_the_full_results_about_its_nodes(
     assert _results(incremental) == _results(ValidationReport(False, "", Graph(), about_change))
     assert str(total) in {str(r.focus_node) for r in incremental.results}
     assert len(incremental.results) >= 8
+    # the changed nodes matched to targets in Python give what one query per shape gives
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine.ChangedNodes, "find", lambda *args: None)
+        per_shape = validate_store(store, shapes, focus_graphs=[changed.value])
+    assert _results(per_shape) == _results(incremental)
 
 
 @pytest.mark.parametrize(
     ("graphs", "expected"),
     [
-        (None, {"x", "y", "z", "w", "lit"}),
+        (None, {"x", "y", "z", "w", "v", "lit"}),
         (["g1"], {"x", "y", "z", "lit"}),
-        (["g2"], {"w"}),
-        (["g1", "g2"], {"x", "y", "z", "w", "lit"}),
+        (["g2"], {"w", "v"}),
+        (["g1", "g2"], {"x", "y", "z", "w", "v", "lit"}),
     ],
 )
 def test_every_kind_of_target_follows_the_changed_graphs(
@@ -346,14 +352,25 @@ def test_every_kind_of_target_follows_the_changed_graphs(
 ) -> None:
     shapes = _shapes(
         "ex:S a sh:NodeShape ; sh:targetNode ex:x , ex:y ; sh:targetClass ex:C ;"
-        " sh:targetObjectsOf ex:p ; sh:nodeKind sh:BlankNode ; sh:message 'blank' ."
+        " sh:targetObjectsOf ex:p ; sh:targetSubjectsOf ex:r ;"
+        " sh:nodeKind sh:BlankNode ; sh:message 'blank' ."
     )
     store = ox.Store()
     for name, text in (
         ("g1", f"<{EX}x> <{EX}p> 'lit' . <{EX}z> a <{EX}C> . <{EX}y> <{EX}q> [] ."),
-        ("g2", f"<{EX}w> a <{EX}C> ."),
+        ("g2", f"<{EX}w> a <{EX}C> . <{EX}v> <{EX}r> 1 ."),
     ):
         store.load(input=text, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + name))
+    # unrelated statements, so that the changed graphs are a small part of the store
+    filler = ox.NamedNode(EX + "g0")
+    store.extend(
+        ox.Quad(ox.NamedNode(f"{EX}n{i}"), ox.NamedNode(f"{EX}filler"), ox.Literal(str(i)), filler)
+        for i in range(1000)
+    )
     focus = None if graphs is None else [EX + g for g in graphs]
     report = validate_store(store, shapes, focus_graphs=focus)
     assert {str(r.focus_node).removeprefix(EX) for r in report.results} == expected
+    with pytest.MonkeyPatch.context() as patch:  # one query per shape finds the same
+        patch.setattr(engine.ChangedNodes, "find", lambda *args: None)
+        per_shape = validate_store(store, shapes, focus_graphs=focus)
+    assert _results(per_shape) == _results(report)

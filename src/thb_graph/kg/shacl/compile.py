@@ -17,6 +17,7 @@ from typing import Protocol
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from thb_graph.kg.shacl.focus import ChangedNodes, changed_nodes_query
 from thb_graph.kg.shacl.lateral import lateral_joins
 from thb_graph.kg.shacl.model import Shape, SparqlText, Target, UnsupportedShapeError
 from thb_graph.kg.shacl.values import compares, ill_typed, pattern_text
@@ -85,9 +86,16 @@ class Compiler:
     """Turns shapes into checks; ``focus_graphs`` restricts the focus nodes to the nodes
     with a triple in one of those graphs."""
 
-    def __init__(self, oracle: Oracle, focus_graphs: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        oracle: Oracle,
+        focus_graphs: Sequence[str] | None = None,
+        changed: ChangedNodes | None = None,
+    ) -> None:
         self.oracle = oracle
         self.focus_graphs = focus_graphs
+        #: the changed nodes read at once (``focus``), when focus_graphs lists few
+        self.changed = changed
         self.prefixes: dict[str, str] = {}
         self._count = 0
 
@@ -99,8 +107,10 @@ class Compiler:
         """
         self.prefixes = {}
         focus = self._focus(root.targets)
-        query = self._with_prefixes(f"SELECT ?this WHERE {{ {focus} }}")
-        nodes = self.oracle.nodes(query, INLINE_FOCUS)
+        nodes = self.changed.targeted(root.targets) if self.changed is not None else None
+        if nodes is None:
+            query = self._with_prefixes(f"SELECT ?this WHERE {{ {focus} }}")
+            nodes = self.oracle.nodes(query, INLINE_FOCUS)
         if nodes is not None:
             if not nodes:
                 return
@@ -114,11 +124,7 @@ class Compiler:
         body = " UNION ".join(f"{{ {p} }}" for p in parts)
         if self.focus_graphs is not None:
             # the nodes of the changed graphs first, then the targets of each of them
-            graphs = " ".join(f"<{g}>" for g in self.focus_graphs)
-            changed = (
-                f"SELECT DISTINCT ?this WHERE {{ VALUES ?focusGraph {{ {graphs} }} "
-                "GRAPH ?focusGraph { { ?this ?focusP ?focusO } UNION { ?focusS ?focusP ?this } } }"
-            )
+            changed = changed_nodes_query(self.focus_graphs)
             body = f"{{ {changed} }} LATERAL {{ {body} }}"
         return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
 

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
-from thb_graph.kg.shacl.compile import Check, Compiler, Test
+from thb_graph.kg.shacl.compile import INLINE_FOCUS, Check, Compiler, Test
+from thb_graph.kg.shacl.focus import ChangedNodes
 from thb_graph.kg.shacl.messages import DefaultMessages
 from thb_graph.kg.shacl.model import UnsupportedShapeError, read_shapes
 from thb_graph.kg.shacl.report import (
@@ -88,6 +89,10 @@ class StoreOracle:
             found.append(to_rdflib(row["this"]))
         return found
 
+    def pairs(self, query: str) -> list[tuple[Node, Node]]:
+        """The rows of a query of two variables, as pairs of terms."""
+        return [(to_rdflib(row[0]), to_rdflib(row[1])) for row in self.query(query)]
+
     def member_function(self, terms: Sequence[Node]) -> str:
         """A function of the queries, true for the terms of ``terms``: the terms stay in
         Python (a set), so the query keeps its size however many there are."""
@@ -147,9 +152,13 @@ def run_checks(
     keep: Callable[[Node], bool] | None = None
     if focus_graphs is not None and _mostly_changed(store, focus_graphs):
         keep, focus_graphs = _in_graphs(store, focus_graphs), None
-    compiler = Compiler(oracle, focus_graphs)
+    roots = read_shapes(shapes)
+    changed = None
+    if focus_graphs is not None:
+        changed = ChangedNodes.find(oracle, focus_graphs, roots, INLINE_FOCUS)
+    compiler = Compiler(oracle, focus_graphs, changed)
     found: list[Found] = []
-    for root in read_shapes(shapes):
+    for root in roots:
         for check in compiler.checks(root):
             solutions = oracle.query(check.query)
             if check.kind == "sparql":
