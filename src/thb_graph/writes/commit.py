@@ -6,6 +6,8 @@ the write (``writes.history``); the store runs it in a single transaction.
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib.term import Node
@@ -14,17 +16,17 @@ from thb_graph.errors import BadRequestError, QuerySyntaxError, StoreError
 from thb_graph.kg.iris import Iris
 from thb_graph.kg.store.base import Store
 from thb_graph.kg.store.terms import to_oxigraph
-from thb_graph.writes.stage import Quad
+from thb_graph.writes.stage import ByGraph, Quad, Triple
 
 
 def commit_text(
     iris: Iris,
-    before: set[Quad],
-    after: set[Quad],
+    before: ByGraph,
+    after: ByGraph,
     added: set[Quad],
     removed: set[Quad],
-    inferred_old: set[tuple[Node, Node, Node]],
-    inferred_new: set[tuple[Node, Node, Node]],
+    inferred_old: Set[Triple],
+    inferred_new: Set[Triple],
     history: list[tuple[Node, Node, Node]],
 ) -> str:
     """One SPARQL Update that turns the store into the staged state, with the history.
@@ -41,7 +43,8 @@ def commit_text(
     changed = (*added, *removed, *inferred_added, *inferred_removed)
     rewrite: set[Node | None] = set()
     if any(_has_blank(q) for q in changed):
-        rewrite = {q[3] for q in (*before, *after) if _has_blank(q)} | {inferred}
+        rewrite = {g for g, ts in (*before.items(), *after.items()) if any(map(_has_blank, ts))}
+        rewrite.add(inferred)
         rewrite.discard(history_graph)
     deletes = [q for q in (*removed, *inferred_removed) if q[3] not in rewrite]
     inserts = [q for q in (*added, *inferred_added) if q[3] not in rewrite]
@@ -49,7 +52,7 @@ def commit_text(
         if name == inferred:
             inserts += [(s, p, o, inferred) for s, p, o in inferred_new]
         else:
-            inserts += [q for q in after if q[3] == name]
+            inserts += [(s, p, o, name) for s, p, o in after.get(name, ())]
     inserts += [(s, p, o, history_graph) for s, p, o in history]
     parts = []
     if deletes:
@@ -88,5 +91,5 @@ def _quad_block(quads: list[Quad]) -> str:
     return "".join(lines)
 
 
-def _has_blank(quad: Quad) -> bool:
-    return isinstance(quad[0], BNode) or isinstance(quad[2], BNode)
+def _has_blank(statement: Quad | Triple) -> bool:
+    return isinstance(statement[0], BNode) or isinstance(statement[2], BNode)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Literal
 
 from rdflib import Dataset, Graph, URIRef
@@ -39,11 +40,15 @@ from thb_graph.kg.validate import ValidationReport, validate
 from thb_graph.writes.commit import commit_text, ox_triple
 from thb_graph.writes.history import WriteRecord, history_triples, new_activity_iri
 from thb_graph.writes.stage import (
+    EMPTY,
     KEEP_AT_MOST,
+    ByGraph,
     Change,
     Quad,
     StagingCache,
+    Triple,
     apply_update,
+    difference,
     graphs_written,
     statements_after,
 )
@@ -164,7 +169,7 @@ def _plan_on(
     context: WriteContext,
     job: WriteJob,
     ds: Dataset,
-    before: set[Quad],
+    before: ByGraph,
     change: Change,
     seconds: dict[str, float],
 ) -> Plan | Rejection:
@@ -173,15 +178,11 @@ def _plan_on(
     with graphs_written(ds) as written:
         _apply(ds, context, job)
     after = statements_after(ds, before, written)
-    added, removed = after - before, before - after
+    added, removed = difference(before, after)
     change.added, change.removed = added, removed  # undone on the copy after planning
     seconds["apply"] = _lap(lap)
     target = URIRef(job.graph) if job.graph else None
-    created = (
-        job.operation in ("put", "post")
-        and not any(q[3] == target for q in before)
-        and any(q[3] == target for q in after)
-    )
+    created = job.operation in ("put", "post") and target not in before and target in after
     if not added and not removed:
         return Plan(commit="", created=created, seconds=seconds)
     _check_protected(iris, added, removed)
@@ -191,20 +192,19 @@ def _plan_on(
     data_graphs = _data_graphs(ds, iris, touched)
     lap = time.perf_counter()
     ontology = ds.graph(URIRef(iris.ontology_graph))
-    axioms = [(s, p, o) for s, p, o, g in after if g == ontology.identifier]
-    data_names = {graph.identifier for graph in data_graphs}
-    data = {(s, p, o, str(g)) for s, p, o, g in after if g in data_names}
+    axioms = after.get(ontology.identifier, EMPTY)
+    data = {str(graph.identifier): after[graph.identifier] for graph in data_graphs}
     focus = _focus_nodes(data_graphs, added, removed)
     try:
-        report = VALIDATION.validate(data, ontology, context.shapes, focus_nodes=focus)
+        report = VALIDATION.validate(data, axioms, ontology, context.shapes, focus_nodes=focus)
     except UnsupportedShapeError:  # shapes only pyshacl runs
         report = validate(data_graphs, context.shapes, ontology, focus_nodes=focus)
     seconds["validate"] = _lap(lap)
     if not report.conforms:
         return _rejection(report)
     lap = time.perf_counter()
-    inferred_old = {(s, p, o) for s, p, o, g in before if g == URIRef(iris.inferred_graph)}
-    asserted = [(s, p, o) for s, p, o, _ in data] + axioms
+    inferred_old = before.get(URIRef(iris.inferred_graph), EMPTY)
+    asserted = [*data.values(), axioms]
     inferred_new = _inferred(ontology, data_graphs, axioms, asserted, inferred_old, added, removed)
     seconds["infer"] = _lap(lap)
     started = datetime.fromtimestamp(job.started, UTC)
@@ -262,17 +262,18 @@ def _focus_nodes(data_graphs: list[Graph], added: set[Quad], removed: set[Quad])
 def _inferred(
     ontology: Graph,
     data_graphs: list[Graph],
-    axioms: list[tuple[Node, Node, Node]],
-    asserted: list[tuple[Node, Node, Node]],
-    before: set[tuple[Node, Node, Node]],
+    axioms: frozenset[Triple],
+    asserted: list[frozenset[Triple]],
+    before: frozenset[Triple],
     added: set[Quad],
     removed: set[Quad],
-) -> set[tuple[Node, Node, Node]]:
+) -> set[Triple]:
     """The inferred graph after the change: redone for the nodes the change affects
     (``kg.incremental``; ``axioms``: the ontology's statements, ``asserted``: those and
-    the data's after it), or in full (owlrl) when the change touches the rules."""
+    the data's after it, graph by graph), or in full (owlrl) when the change touches the
+    rules."""
     changed = [(s, p, o) for s, p, o, _ in (*added, *removed)]
-    redone = reinfer(rules_of(axioms), asserted, before, changed)
+    redone = reinfer(rules_of(axioms), chain.from_iterable(asserted), before, changed)
     if redone is not None:
         return redone.inferred
     return set(infer([ontology, *data_graphs]).graph)

@@ -40,6 +40,11 @@ from thb_graph.sparql.guard import check_update
 
 #: A statement and its named graph (None: the default graph).
 Quad = tuple[Node, Node, Node, Node | None]
+Triple = tuple[Node, Node, Node]
+#: The statements of a staged copy by graph name (None: the default graph), empty graphs
+#: left out. A graph's set is replaced, never changed in place, when its statements change.
+ByGraph = dict[Node | None, frozenset[Triple]]
+EMPTY: frozenset[Triple] = frozenset()
 
 #: rdflib's evaluation of the operations that need no special care here.
 _SIMPLE_OPERATIONS = {
@@ -60,11 +65,13 @@ def stage(store: Store) -> Dataset:
     return staged_with_quads(store.dump("application/n-quads"))[0]
 
 
-def staged_with_quads(nquads: bytes) -> tuple[Dataset, set[Quad]]:
-    """The staging copy of a store from its N-Quads dump, and its statements as
-    :func:`quad_set` gives them (read from the dump: asking the Dataset costs more)."""
+def staged_with_quads(nquads: bytes) -> tuple[Dataset, ByGraph]:
+    """The staging copy of a store from its N-Quads dump, and its statements by graph
+    (read from the dump: asking the Dataset costs more)."""
     ds = Dataset(default_union=True)
-    return ds, _add(ds, _parse(nquads))
+    quads = _parse(nquads)
+    _add(ds, quads)
+    return ds, regrouped({}, (), quads)
 
 
 def _parse(nquads: bytes) -> list[Quad]:
@@ -75,19 +82,54 @@ def _parse(nquads: bytes) -> list[Quad]:
     ]
 
 
-def _add(ds: Dataset, quads: Iterable[Quad]) -> set[Quad]:
-    added: set[Quad] = set()
+def _add(ds: Dataset, quads: Iterable[Quad]) -> None:
     for s, p, o, name in quads:
         target = ds.default_graph if name is None else ds.graph(URIRef(str(name)))
         target.add((s, p, o))
-        added.add((s, p, o, name))
-    return added
 
 
 def _remove(ds: Dataset, quads: Iterable[Quad]) -> None:
     for s, p, o, name in quads:
         target = ds.default_graph if name is None else ds.graph(URIRef(str(name)))
         target.remove((s, p, o))
+
+
+def regrouped(by_graph: ByGraph, gone: Iterable[Quad], new: Iterable[Quad]) -> ByGraph:
+    """``by_graph`` without ``gone`` and with ``new``: the graphs they touch get new sets,
+    the others stay the same objects (so that whoever kept one knows it did not change)."""
+    out = dict(by_graph)
+    minus: dict[Node | None, set[Triple]] = {}
+    plus: dict[Node | None, set[Triple]] = {}
+    for s, p, o, name in gone:
+        minus.setdefault(name, set()).add((s, p, o))
+    for s, p, o, name in new:
+        plus.setdefault(name, set()).add((s, p, o))
+    for name in minus.keys() | plus.keys():
+        statements = (out.get(name, EMPTY) - minus.get(name, set())) | plus.get(name, set())
+        if statements:
+            out[name] = frozenset(statements)
+        else:
+            out.pop(name, None)
+    return out
+
+
+def quads_of(by_graph: ByGraph) -> set[Quad]:
+    """Every statement of ``by_graph`` with its graph name."""
+    return {(s, p, o, name) for name, triples in by_graph.items() for s, p, o in triples}
+
+
+def difference(before: ByGraph, after: ByGraph) -> tuple[set[Quad], set[Quad]]:
+    """The statements added and removed between two states; graphs whose set is the same
+    object in both are not looked at."""
+    added: set[Quad] = set()
+    removed: set[Quad] = set()
+    for name in before.keys() | after.keys():
+        old, new = before.get(name, EMPTY), after.get(name, EMPTY)
+        if old is new:
+            continue
+        added |= {(s, p, o, name) for s, p, o in new - old}
+        removed |= {(s, p, o, name) for s, p, o in old - new}
+    return added, removed
 
 
 #: Most statements of a staged copy kept between writes (an rdflib copy of a million
@@ -115,26 +157,27 @@ class StagingCache:
         self._lock = threading.Lock()
         self._lines: set[bytes] = set()
         self._ds: Dataset | None = None
-        self._statements: set[Quad] = set()
+        self._by_graph: ByGraph = {}
 
     @contextmanager
-    def staged(self, nquads: bytes) -> Iterator[tuple[Dataset, set[Quad], Change]]:
-        """The staged copy of ``nquads``, its statements and the Change to fill in."""
+    def staged(self, nquads: bytes) -> Iterator[tuple[Dataset, ByGraph, Change]]:
+        """The staged copy of ``nquads``, its statements by graph and the Change to fill in."""
         with self._lock:
             lines = {line for line in nquads.splitlines() if line.strip()}
             gone, new = self._lines - lines, lines - self._lines
             if self._ds is None or len(gone) + len(new) > len(lines) // 2:
-                self._ds, self._statements = staged_with_quads(nquads)
+                self._ds, self._by_graph = staged_with_quads(nquads)
             else:
                 dropped = _parse(b"\n".join(gone)) if gone else []
+                added = _parse(b"\n".join(new)) if new else []
                 _remove(self._ds, dropped)
-                self._statements.difference_update(dropped)
-                self._statements |= _add(self._ds, _parse(b"\n".join(new)) if new else [])
+                _add(self._ds, added)
+                self._by_graph = regrouped(self._by_graph, dropped, added)
             self._lines = lines
             change = Change()
             ds = self._ds
             try:
-                yield ds, set(self._statements), change
+                yield ds, dict(self._by_graph), change
             finally:
                 if len(lines) > KEEP_AT_MOST:  # the memory of a copy that size is not kept
                     self._drop()
@@ -145,7 +188,7 @@ class StagingCache:
                     self._drop()
 
     def _drop(self) -> None:
-        self._ds, self._lines, self._statements = None, set(), set()
+        self._ds, self._lines, self._by_graph = None, set(), {}
 
 
 #: Said of a write that may have changed any graph (a removal asked of the whole dataset).
@@ -182,16 +225,22 @@ def graphs_written(ds: Dataset) -> Iterator[set[Node | None]]:
         del store.add, store.remove  # the class's own methods again
 
 
-def statements_after(ds: Dataset, before: set[Quad], written: set[Node | None]) -> set[Quad]:
-    """Every statement of ``ds`` after a write that changed only the graphs ``written``
-    (``before``: every statement before it); the whole copy is read when any graph may
-    have changed."""
+def statements_after(ds: Dataset, before: ByGraph, written: set[Node | None]) -> ByGraph:
+    """The statements of ``ds`` by graph after a write that changed only the graphs
+    ``written`` (``before``: the statements before it); the whole copy is read when any
+    graph may have changed."""
     if EVERY_GRAPH in written:
-        return quad_set(ds)
-    after = {q for q in before if q[3] not in written}
+        return regrouped({}, (), quad_set(ds))
+    after = dict(before)
     for name in written:
         graph = ds.default_graph if name is None else ds.graph(URIRef(str(name)))
-        after.update((s, p, o, name) for s, p, o in graph)
+        statements = frozenset((s, p, o) for s, p, o in graph)
+        if statements == before.get(name, EMPTY):
+            continue  # the same object stays: nothing to look at after
+        if statements:
+            after[name] = statements
+        else:
+            after.pop(name, None)
     return after
 
 

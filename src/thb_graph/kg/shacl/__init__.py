@@ -144,7 +144,7 @@ def bind_missing(data_graph: Graph, ontology: Graph) -> None:
             data_graph.namespace_manager.bind(prefix, namespace)
 
 
-_AXIOMS: dict[int, list[tuple[Node, Node, Node]]] = {}
+_AXIOMS: dict[frozenset[tuple[Node, Node, Node]], list[tuple[Node, Node, Node]]] = {}
 
 
 def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
@@ -152,16 +152,23 @@ def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad
     return [_quad(s, p, o, graph) for s, p, o in ontology_axioms(ontology)]
 
 
-def ontology_axioms(ontology: Graph) -> list[tuple[Node, Node, Node]]:
-    """The part of ``ontology`` pyshacl mixes into the data (its RDFS and OWL axioms: the
-    classes, properties and their relations); worked out once per ontology content (each
-    write stages the same ontology afresh)."""
-    key = hash(frozenset(ontology))
+def ontology_axioms(
+    ontology: Graph | frozenset[tuple[Node, Node, Node]],
+) -> list[tuple[Node, Node, Node]]:
+    """The part of ``ontology`` (a graph or its statements) pyshacl mixes into the data
+    (its RDFS and OWL axioms: the classes, properties and their relations); worked out
+    once per ontology content (each write stages the same ontology afresh; a frozenset
+    keeps its hash, so the same one is found again at no cost)."""
+    key = ontology if isinstance(ontology, frozenset) else frozenset(ontology)
     axioms = _AXIOMS.get(key)
     if axioms is None:
         if len(_AXIOMS) >= 8:
             _AXIOMS.clear()
-        mixed = inoculate(Graph(), ontology)  # type: ignore[arg-type]
+        source = ontology if isinstance(ontology, Graph) else Graph()
+        if not isinstance(ontology, Graph):
+            for triple in key:
+                source.add(triple)
+        mixed = inoculate(Graph(), source)  # type: ignore[arg-type]
         axioms = _AXIOMS[key] = [(s, p, o) for s, p, o, *_ in mixed]
     return axioms
 

@@ -9,7 +9,7 @@ and is brought to the next one by the difference only: a write changes a few sta
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Set
+from collections.abc import Collection, Mapping
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -19,60 +19,89 @@ from thb_graph.kg.shacl import ONTOLOGY_GRAPH, bind_missing, ontology_axioms, va
 from thb_graph.kg.shacl.report import ValidationReport
 from thb_graph.kg.store.terms import to_oxigraph
 
-#: A statement and the name of its graph.
-NamedQuad = tuple[Node, Node, Node, str]
+Triple = tuple[Node, Node, Node]
 
 
 class KeptValidationStore:
-    """Validates sets of statements, each against the store left by the previous one.
+    """Validates data graphs, each time against the store left by the previous validation.
 
     ``keep_at_most`` bounds what is kept between validations (more: built, used, dropped).
+    A graph is given as a frozenset of its statements; one given as the same object as
+    last time is taken as unchanged, any other is brought up to date by the difference.
     """
 
     def __init__(self, keep_at_most: int) -> None:
         self.keep_at_most = keep_at_most
         self._lock = threading.Lock()
         self._store = ox.Store()
-        self._held: dict[NamedQuad, ox.Quad] = {}
+        self._held: dict[str, frozenset[Triple]] = {}
 
     def validate(
         self,
-        data: Set[NamedQuad],
+        data: Mapping[str, frozenset[Triple]],
+        ontology_statements: frozenset[Triple],
         ontology: Graph,
         shapes: Graph,
         *,
         focus_nodes: Collection[Node],
     ) -> ValidationReport:
-        """The report of ``data`` (statements with their graph names) with the axioms of
-        ``ontology`` mixed in, checked at ``focus_nodes``, as ``validate_graphs`` gives it."""
+        """The report of the graphs ``data`` (name -> statements) with the axioms of the
+        ontology (``ontology_statements``; ``ontology`` lends its prefixes to messages)
+        mixed in, checked at ``focus_nodes``, as ``validate_graphs`` gives it."""
         with self._lock:
-            axioms = {(s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology_axioms(ontology)}
-            self._bring_to(data | axioms)
+            wanted = dict(data)
+            wanted[ONTOLOGY_GRAPH] = _axioms(ontology_statements)
             try:
+                self._bring_to(wanted)
                 return validate_store(
                     self._store,
                     shapes,
-                    data_graphs={q[3] for q in data},
+                    data_graphs=set(data),
                     names=_names(ontology),
                     focus_nodes=focus_nodes,
                 )
+            except BaseException:
+                self._drop()  # it may be half-way between two states
+                raise
             finally:
-                if len(self._held) > self.keep_at_most:
-                    self._store, self._held = ox.Store(), {}
+                if sum(map(len, self._held.values())) > self.keep_at_most:
+                    self._drop()
 
-    def _bring_to(self, wanted: Set[NamedQuad]) -> None:
-        held = self._held
-        gone = [q for q in held if q not in wanted]
-        for quad in gone:
-            self._store.remove(held.pop(quad))
-        new = {q: _ox_quad(q) for q in wanted if q not in held}
-        self._store.extend(list(new.values()))
-        held.update(new)
+    def _drop(self) -> None:
+        self._store, self._held = ox.Store(), {}
+
+    def _bring_to(self, wanted: dict[str, frozenset[Triple]]) -> None:
+        for name in [n for n in self._held if n not in wanted]:
+            self._store.remove_graph(ox.NamedNode(name))
+            del self._held[name]
+        for name, statements in wanted.items():
+            held = self._held.get(name, _NONE)
+            if held is statements:
+                continue
+            graph = ox.NamedNode(name)
+            for s, p, o in held - statements:
+                self._store.remove(_ox_quad(s, p, o, graph))
+            self._store.extend([_ox_quad(s, p, o, graph) for s, p, o in statements - held])
+            self._held[name] = statements
 
 
-def _ox_quad(quad: NamedQuad) -> ox.Quad:
-    s, p, o, graph = quad
-    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(graph))  # type: ignore[arg-type]
+_NONE: frozenset[Triple] = frozenset()
+_AXIOM_SETS: dict[int, tuple[list[Triple], frozenset[Triple]]] = {}
+
+
+def _axioms(ontology: frozenset[Triple]) -> frozenset[Triple]:
+    """The axioms pyshacl mixes in, as one set object per ontology content (so the graph
+    holding them is seen unchanged from one validation to the next)."""
+    axioms = ontology_axioms(ontology)
+    kept = _AXIOM_SETS.get(id(axioms))
+    if kept is None or kept[0] is not axioms:
+        _AXIOM_SETS.clear()
+        kept = _AXIOM_SETS[id(axioms)] = (axioms, frozenset(axioms))
+    return kept[1]
+
+
+def _ox_quad(s: Node, p: Node, o: Node, graph: ox.NamedNode) -> ox.Quad:
+    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
 
 
 def _names(ontology: Graph) -> Graph:
