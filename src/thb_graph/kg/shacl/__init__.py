@@ -144,7 +144,7 @@ def bind_missing(data_graph: Graph, ontology: Graph) -> None:
             data_graph.namespace_manager.bind(prefix, namespace)
 
 
-_AXIOMS: dict[frozenset[tuple[Node, Node, Node]], list[tuple[Node, Node, Node]]] = {}
+_AXIOMS: dict[frozenset[tuple[Node, Node, Node]], frozenset[tuple[Node, Node, Node]]] = {}
 
 
 def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
@@ -154,22 +154,23 @@ def ontology_quads(ontology: Graph, graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad
 
 def ontology_axioms(
     ontology: Graph | frozenset[tuple[Node, Node, Node]],
-) -> list[tuple[Node, Node, Node]]:
+) -> frozenset[tuple[Node, Node, Node]]:
     """The part of ``ontology`` (a graph or its statements) pyshacl mixes into the data
     (its RDFS and OWL axioms: the classes, properties and their relations); worked out
     once per ontology content (each write stages the same ontology afresh; a frozenset
-    keeps its hash, so the same one is found again at no cost)."""
+    keeps its hash, so the same one is found again at no cost), and given as the same
+    set object each time (so a store holding them can tell they did not change)."""
     key = ontology if isinstance(ontology, frozenset) else frozenset(ontology)
     axioms = _AXIOMS.get(key)
     if axioms is None:
         if len(_AXIOMS) >= 8:
             _AXIOMS.clear()
         source = ontology if isinstance(ontology, Graph) else Graph()
-        if not isinstance(ontology, Graph):
+        if source is not ontology:
             for triple in key:
                 source.add(triple)
         mixed = inoculate(Graph(), source)  # type: ignore[arg-type]
-        axioms = _AXIOMS[key] = [(s, p, o) for s, p, o, *_ in mixed]
+        axioms = _AXIOMS[key] = frozenset((s, p, o) for s, p, o, *_ in mixed)
     return axioms
 
 

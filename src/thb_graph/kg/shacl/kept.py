@@ -50,7 +50,7 @@ class KeptValidationStore:
         mixed in, checked at ``focus_nodes``, as ``validate_graphs`` gives it."""
         with self._lock:
             wanted = dict(data)
-            wanted[ONTOLOGY_GRAPH] = _axioms(ontology_statements)
+            wanted[ONTOLOGY_GRAPH] = ontology_axioms(ontology_statements)
             try:
                 self._bring_to(wanted)
                 return validate_store(
@@ -86,18 +86,6 @@ class KeptValidationStore:
 
 
 _NONE: frozenset[Triple] = frozenset()
-_AXIOM_SETS: dict[int, tuple[list[Triple], frozenset[Triple]]] = {}
-
-
-def _axioms(ontology: frozenset[Triple]) -> frozenset[Triple]:
-    """The axioms pyshacl mixes in, as one set object per ontology content (so the graph
-    holding them is seen unchanged from one validation to the next)."""
-    axioms = ontology_axioms(ontology)
-    kept = _AXIOM_SETS.get(id(axioms))
-    if kept is None or kept[0] is not axioms:
-        _AXIOM_SETS.clear()
-        kept = _AXIOM_SETS[id(axioms)] = (axioms, frozenset(axioms))
-    return kept[1]
 
 
 def _ox_quad(s: Node, p: Node, o: Node, graph: ox.NamedNode) -> ox.Quad:
