@@ -24,3 +24,13 @@ def test_groups_after_keywords_stay_as_written() -> None:
     ):
         query = f"SELECT * WHERE {{ ?a ?p ?b . {group} }}"
         assert lateral_joins(query) == query, group
+
+
+def test_a_sub_select_stays_a_join_and_a_comment_is_no_pattern() -> None:
+    sub = "{ SELECT ?a ?k WHERE { ?a ?p ?k } } { SELECT ?b ?k WHERE { ?b ?q ?k } }"
+    query = f"SELECT * WHERE {{\n# two lists joined on ?k\n{sub} FILTER (?a != ?b) }}"
+    assert lateral_joins(query) == query
+    commented = "SELECT * WHERE {\n# a comment\n{ ?a ?q ?x } UNION { ?b ?q ?y } }"
+    assert lateral_joins(commented) == commented
+    after = "SELECT * WHERE { ?a ?p ?b . # then\n{ ?a ?q ?x } }"
+    assert lateral_joins(after) == "SELECT * WHERE { ?a ?p ?b . # then\nLATERAL { { ?a ?q ?x } } }"

@@ -5,6 +5,11 @@ put under LATERAL.
 Oxigraph evaluates ``?a p ?b . { ?a q ?x . ?b q ?y } UNION {...}`` by computing each branch
 on its own, a cross product of all ``?a`` and ``?b``; rdflib, and so pyshacl, evaluates the
 branches with ``?a`` and ``?b`` already bound. LATERAL gives Oxigraph the same order.
+
+A sub-SELECT is left as a join: its variables are its own, so binding them first changes
+nothing but the cost (two lists of a hundred thousand nodes joined on a key: 35 ms as a
+join, 2 s when the second is evaluated again for each row of the first). Comments are not
+patterns.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 #: Keywords after which a group is not a bare group (and must be left alone).
 _KEYWORDS = {"OPTIONAL", "EXISTS", "MINUS", "UNION", "LATERAL", "GRAPH", "SERVICE", "SILENT"}
 _VALUES = re.compile(r"VALUES\s*(\([^)]*\)|[?$]\w+)\s*$", re.I)
+_SUB_SELECT = re.compile(r"\{\s*SELECT\b", re.I)
 #: A keyword just before a brace, whatever precedes it (``IF(EXISTS {`` included).
 _AFTER_KEYWORD = re.compile(r"(?<![\w:?$])(" + "|".join(sorted(_KEYWORDS)) + r")\s*$", re.I)
 
@@ -41,7 +47,7 @@ def _top_groups(query: str) -> list[tuple[int, int]]:
         c = query[i]
         skip = _skip(query, i)
         if skip > i:
-            if depth == 1 and not query[i].isspace():
+            if depth == 1 and query[i] != "#":
                 seen_pattern = True
             i = skip
             continue
@@ -69,7 +75,7 @@ def _top_groups(query: str) -> list[tuple[int, int]]:
 def _bare(query: str, brace: int) -> bool:
     """Whether the group opening at ``brace`` follows no keyword (OPTIONAL, GRAPH ?g...)."""
     words = query[:brace].split()
-    if not words:
+    if not words or _SUB_SELECT.match(query, brace):
         return False
     last = words[-1]
     if _AFTER_KEYWORD.search(query[:brace]) or _VALUES.search(query[:brace]):
